@@ -1,0 +1,4 @@
+import { DatabaseSpec } from '@live/app';
+import { chatDatabase } from '@live/chat-data-access';
+
+export const databaseSpec: DatabaseSpec = chatDatabase;

@@ -1,0 +1,12 @@
+import { ChatMessageEntity } from './chat-message.entity';
+import { CreateChatMessages1795300000000 } from './migrations/1795300000000-create-chat-messages';
+
+export * from './chat-message.entity';
+export * from './chat-message.repository';
+
+/** What message-processor hands to the platform's DatabaseModule and migration runner. */
+export const chatDatabase = {
+  schema: 'chat',
+  entities: [ChatMessageEntity],
+  migrations: [CreateChatMessages1795300000000],
+};

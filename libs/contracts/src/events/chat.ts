@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { EventEnvelope, Role } from './envelope';
+
+/** A chat line message-api accepted (the broker has it before the viewer gets 202). */
+export const ChatAcceptedV1 = EventEnvelope.extend({
+  broadcastId: z.string().min(1).max(64),
+  messageId: z.uuid(),
+  clientMessageId: z.string().min(1).max(64),
+  userId: z.string().min(1).max(128),
+  userName: z.string().max(64),
+  roles: z.array(Role),
+  text: z.string().min(1).max(200),
+  acceptedAt: z.iso.datetime(),
+});
+export type ChatAcceptedV1 = z.infer<typeof ChatAcceptedV1>;

@@ -1,0 +1,6 @@
+export * from './events/envelope';
+export * from './events/chat';
+export * from './events/broadcast';
+export * from './topics';
+export * from './socket-events';
+export * from './redis-keys';

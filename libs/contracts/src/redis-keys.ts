@@ -1,0 +1,32 @@
+/**
+ * Every Redis key is built here: `live|<phase>|<entity>:<id>:<field>`. The phase (dev, test,
+ * prod, or one value per test run) keeps environments sharing a Redis from seeing each
+ * other's data.
+ */
+const PHASE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+export function assertPhase(phase: string): string {
+  if (!PHASE.test(phase)) {
+    throw new Error(`invalid Redis phase "${phase}": lower-case letters, digits, '-' and '_', at most 40`);
+  }
+  return phase;
+}
+
+export function redisKeys(phase: string) {
+  const p = `live|${assertPhase(phase)}|`;
+  const key = (entity: string, id: string, field: string) => `${p}${entity}:${id}:${field}`;
+  return {
+    prefix: p,
+    /** Everything of this phase, for tests that clean up after themselves. */
+    pattern: `${p}*`,
+    broadcast: {
+      status: (broadcastId: string) => key('broadcast', broadcastId, 'status'),
+      recentChat: (broadcastId: string) => key('broadcast', broadcastId, 'recent-chat'),
+      chatCount: (broadcastId: string) => key('broadcast', broadcastId, 'chat-count'),
+    },
+    /** The socket.io Redis adapter's channel prefix, so phases do not hear each other. */
+    socketIoChannel: () => `${p}socket.io`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { BroadcastLifecycleV1 } from './events/broadcast';
+import { ChatAcceptedV1 } from './events/chat';
+
+/**
+ * Kafka topics, `<domain>.<entity>.<event>.v<N>`. A payload change is a new topic version,
+ * never an edit of an existing schema. Each has a dead-letter twin `<topic>.dlt`.
+ */
+export const Topics = {
+  ChatAccepted: 'chat.message.accepted.v1',
+  BroadcastLifecycle: 'broadcast.lifecycle.changed.v1',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+export const TopicSchemas = {
+  [Topics.ChatAccepted]: ChatAcceptedV1,
+  [Topics.BroadcastLifecycle]: BroadcastLifecycleV1,
+} as const satisfies Record<TopicName, z.ZodType>;
+
+export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };
+
+export const allTopics = (): TopicName[] => Object.values(Topics);
+
+export const deadLetterTopic = (topic: string): string => `${topic}.dlt`;
+
+/** Headers carried on every record. */
+export const KafkaHeaders = {
+  CorrelationId: 'x-correlation-id',
+  EventType: 'x-event-type',
+  DeadLetterReason: 'x-dlt-reason',
+  DeadLetterSourceTopic: 'x-dlt-source-topic',
+  DeadLetterSourcePartition: 'x-dlt-source-partition',
+  DeadLetterSourceOffset: 'x-dlt-source-offset',
+  DeadLetterGroup: 'x-dlt-group',
+} as const;

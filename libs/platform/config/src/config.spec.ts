@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ConfigClass, ConfigError, DEV_JWT_SECRET, baseEnv, env, kafkaEnv, loadConfig, parseCountMap } from './config';
+
+class TestConfig extends ConfigClass(z.object({ ...baseEnv, ...kafkaEnv, PORT: env.port(3000) })) {}
+
+describe('config', () => {
+  it('applies defaults inline', () => {
+    const c = loadConfig(TestConfig, {});
+    expect(c.PORT).toBe(3000);
+    expect(c.KAFKA_BROKERS).toBe('127.0.0.1:9092');
+    expect(c.AUTH_JWT_SECRET).toBe(DEV_JWT_SECRET);
+    expect(c).toBeInstanceOf(TestConfig);
+  });
+
+  it('names the bad variable in one line', () => {
+    expect(() => loadConfig(TestConfig, { PORT: 'abc' })).toThrow(ConfigError);
+    try {
+      loadConfig(TestConfig, { PORT: '70000', KAFKA_BROKERS: 'nope' });
+    } catch (err) {
+      const msg = (err as Error).message;
+      expect(msg).not.toContain('\n');
+      expect(msg).toMatch(/^PORT .*70000/);
+      expect(msg).toContain('KAFKA_BROKERS must be host:port');
+    }
+  });
+
+  it('refuses the dev secret in production', () => {
+    expect(() => loadConfig(TestConfig, { NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET is required/);
+    expect(loadConfig(TestConfig, { NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe('production');
+  });
+
+  it('parses topic=count maps', () => {
+    expect(parseCountMap('a.b=3,c.d=12')).toEqual({ 'a.b': 3, 'c.d': 12 });
+    expect(parseCountMap('')).toEqual({});
+  });
+});

@@ -1,0 +1,5 @@
+export * from './errors';
+export * from './event-consumer';
+export * from './kafka.module';
+export * from './kafka.options';
+export * from './kafka.service';

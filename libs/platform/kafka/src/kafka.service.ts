@@ -1,0 +1,192 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  KafkaHeaders,
+  TopicName,
+  TopicPayloads,
+  TopicSchemas,
+  allTopics,
+  deadLetterTopic,
+} from '@live/contracts';
+import { currentCorrelationId } from '@live/logging';
+import { Admin, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
+import { PublishTimeoutError, withTimeout } from './errors';
+import { EventConsumer, ConsumerSpec } from './event-consumer';
+import { KAFKA_OPTIONS, KafkaOptions } from './kafka.options';
+
+export interface PublishRecord<T extends TopicName> {
+  key: string;
+  value: TopicPayloads[T];
+  headers?: Record<string, string>;
+}
+
+const kafkajsToNestLevel = (logger: Logger) => () =>
+  ({ level, log }: { level: logLevel; log: { message: string } & Record<string, unknown> }) => {
+    const { message, ...rest } = log;
+    const line = `${message} ${JSON.stringify(rest)}`;
+    if (level === logLevel.ERROR) logger.error(line);
+    else if (level === logLevel.WARN) logger.warn(line);
+    else logger.debug(line);
+  };
+
+/**
+ * The one Kafka client of an app: an idempotent acks=all producer, topic creation from the
+ * contracts, consumers, and a readiness probe. Topic names in the API are the logical
+ * contract names; the configured prefix is applied here and nowhere else.
+ */
+@Injectable()
+export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Kafka');
+  readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private admin?: Admin;
+  private readonly consumers = new Set<EventConsumer<TopicName>>();
+
+  constructor(@Inject(KAFKA_OPTIONS) readonly options: KafkaOptions) {
+    process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 3_000,
+      requestTimeout: 10_000,
+      retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
+      logLevel: logLevel.WARN,
+      logCreator: kafkajsToNestLevel(this.logger),
+    });
+    // Idempotent with one request in flight: retries cannot reorder or duplicate a key's records.
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 2_000 },
+    });
+  }
+
+  topicName(topic: string): string {
+    return `${this.options.topicPrefix}${topic}`;
+  }
+
+  groupName(groupId: string): string {
+    return `${this.options.topicPrefix}${groupId}`;
+  }
+
+  logicalTopic(physical: string): string {
+    const p = this.options.topicPrefix;
+    return p && physical.startsWith(p) ? physical.slice(p.length) : physical;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (this.options.ensureTopics) await this.ensureTopics();
+    await this.producer.connect();
+  }
+
+  /** Creates every contract topic and its .dlt; existing ones are left as they are. */
+  async ensureTopics(topics: readonly string[] = allTopics()): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const wanted = topics.flatMap((t) => [t, deadLetterTopic(t)]);
+      const missing = wanted.filter((t) => !existing.has(this.topicName(t)));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: this.topicName(t),
+          numPartitions: this.options.partitions[t] ?? this.options.defaultPartitions,
+          replicationFactor: -1,
+        })),
+      });
+      this.logger.log(`created topics: ${missing.map((t) => this.topicName(t)).join(', ')}`);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Resolves once the broker has every record (acks=all), or rejects within the publish bound. */
+  async publish<T extends TopicName>(topic: T, key: string, value: TopicPayloads[T], headers?: Record<string, string>) {
+    await this.publishMany(topic, [{ key, value, headers }]);
+  }
+
+  async publishMany<T extends TopicName>(topic: T, records: PublishRecord<T>[]): Promise<void> {
+    if (records.length === 0) return;
+    const schema = TopicSchemas[topic];
+    const correlationId = currentCorrelationId();
+    const messages: Message[] = records.map((r) => {
+      // validate on the way out too: a bad producer must fail loudly, not poison consumers
+      const parsed = schema.parse(r.value);
+      return {
+        key: r.key,
+        value: JSON.stringify(parsed),
+        headers: {
+          [KafkaHeaders.EventType]: topic,
+          ...(correlationId ? { [KafkaHeaders.CorrelationId]: correlationId } : {}),
+          ...r.headers,
+        },
+      };
+    });
+    await this.sendRaw(this.topicName(topic), messages);
+  }
+
+  /** For dead letters and tools: a physical topic name and ready-made messages. */
+  async sendRaw(physicalTopic: string, messages: Message[]): Promise<void> {
+    const ms = this.options.publishTimeoutMs;
+    await withTimeout(
+      this.producer.send({ topic: physicalTopic, acks: -1, messages }),
+      ms,
+      () => new PublishTimeoutError(physicalTopic, ms),
+    );
+  }
+
+  async sendToDeadLetter(
+    sourcePhysicalTopic: string,
+    message: { key: Buffer | null; value: Buffer | null; headers?: IHeaders; partition: number; offset: string },
+    reason: string,
+    groupId: string,
+  ): Promise<void> {
+    const headers: IHeaders = { ...(message.headers ?? {}) };
+    headers[KafkaHeaders.DeadLetterReason] = reason.slice(0, 1000);
+    headers[KafkaHeaders.DeadLetterSourceTopic] = sourcePhysicalTopic;
+    headers[KafkaHeaders.DeadLetterSourcePartition] = String(message.partition);
+    headers[KafkaHeaders.DeadLetterSourceOffset] = message.offset;
+    headers[KafkaHeaders.DeadLetterGroup] = groupId;
+    await this.sendRaw(deadLetterTopic(sourcePhysicalTopic), [{ key: message.key, value: message.value, headers }]);
+  }
+
+  createConsumer<T extends TopicName>(spec: ConsumerSpec<T>): EventConsumer<T> {
+    const consumer = new EventConsumer<T>(this, spec);
+    this.consumers.add(consumer as unknown as EventConsumer<TopicName>);
+    return consumer;
+  }
+
+  /** Readiness: the broker answers a metadata request within the bound. */
+  async checkHealth(timeoutMs = 3_000): Promise<{ brokers: number }> {
+    try {
+      if (!this.admin) {
+        this.admin = this.kafka.admin({ retry: { retries: 0 } });
+        await withTimeout(this.admin.connect(), timeoutMs, () => new Error('kafka connect timed out'));
+      }
+      const cluster = await withTimeout(this.admin.describeCluster(), timeoutMs, () => new Error('kafka describeCluster timed out'));
+      return { brokers: cluster.brokers.length };
+    } catch (err) {
+      // drop the admin so the next probe starts from a fresh connection
+      const admin = this.admin;
+      this.admin = undefined;
+      await admin?.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Consumers stop before anything else closes: the batch in hand finishes against a live
+   * database and Redis, its offsets are committed, and the group is left cleanly.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+  }
+
+  /** The producer goes last: every other shutdown hook may still publish. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch((err) => this.logger.warn(`producer disconnect: ${err}`));
+    await this.admin?.disconnect().catch(() => undefined);
+  }
+}

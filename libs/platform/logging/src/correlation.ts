@@ -1,0 +1,23 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+const storage = new AsyncLocalStorage<{ correlationId: string }>();
+
+/** The id of the request or event being handled, if any. */
+export function currentCorrelationId(): string | undefined {
+  return storage.getStore()?.correlationId;
+}
+
+export function runWithCorrelationId<T>(correlationId: string, fn: () => T): T {
+  return storage.run({ correlationId }, fn);
+}
+
+const VALID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Takes a caller's id when it is sane, otherwise makes one. */
+export function correlationIdFrom(value: unknown): string {
+  const candidate = Array.isArray(value) ? value[0] : value;
+  return typeof candidate === 'string' && VALID.test(candidate) ? candidate : randomUUID();
+}

@@ -1,0 +1,51 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { CORRELATION_HEADER, correlationIdFrom, runWithCorrelationId } from './correlation';
+
+export interface LoggingOptions {
+  service: string;
+  level: string;
+  pretty: boolean;
+}
+
+type Req = IncomingMessage & { id?: string };
+
+/** Binds the request's correlation id for everything the handler does, Kafka headers included. */
+function correlationMiddleware(req: Req, res: ServerResponse, next: () => void): void {
+  const id = correlationIdFrom(req.id ?? req.headers[CORRELATION_HEADER]);
+  req.id = id;
+  if (!res.headersSent) res.setHeader(CORRELATION_HEADER, id);
+  runWithCorrelationId(id, next);
+}
+
+@Global()
+@Module({})
+export class LoggingModule implements NestModule {
+  static forRoot(options: LoggingOptions): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: options.level,
+            base: { service: options.service },
+            // JSON for clusters and CI; pretty only when a person asked for it
+            transport: options.pretty
+              ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'HH:MM:ss.l' } }
+              : undefined,
+            genReqId: (req) => correlationIdFrom(req.headers[CORRELATION_HEADER]),
+            customProps: (req) => ({ correlationId: (req as Req).id }),
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            // health probes and scrapes every few seconds would drown the useful lines
+            autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+          },
+        }),
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(correlationMiddleware).forRoutes('*');
+  }
+}

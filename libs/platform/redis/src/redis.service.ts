@@ -1,0 +1,45 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { RedisKeys, redisKeys } from '@live/contracts';
+import Redis from 'ioredis';
+
+export interface RedisOptions {
+  url: string;
+  phase: string;
+  connectionName: string;
+}
+
+export const REDIS_OPTIONS = Symbol('REDIS_OPTIONS');
+
+/** The app's Redis connection and the key builders of its phase. */
+@Injectable()
+export class RedisService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Redis');
+  readonly client: Redis;
+  readonly keys: RedisKeys;
+
+  constructor(@Inject(REDIS_OPTIONS) readonly options: RedisOptions) {
+    this.keys = redisKeys(options.phase);
+    this.client = new Redis(options.url, {
+      connectionName: options.connectionName,
+      // fail commands fast while Redis is away instead of queueing them without bound
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    this.client.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
+  }
+
+  /** A second connection, for subscribers (a subscribed connection can do nothing else). */
+  duplicate(name: string): Redis {
+    return this.client.duplicate({ connectionName: `${this.options.connectionName}:${name}` });
+  }
+
+  async ping(): Promise<void> {
+    const answer = await this.client.ping();
+    if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}
