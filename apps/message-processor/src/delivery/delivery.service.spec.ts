@@ -53,6 +53,13 @@ describe('DeliveryService', () => {
     expect(calls).toContainEqual(['ltrim', 'live|unit|broadcast:b1:recent-chat', -RECENT_CHAT_LIMIT, -1]);
   });
 
+  it('counts a message repeated inside one batch once', async () => {
+    const a = line('b1');
+    const { service, calls } = setup(new Set());
+    expect(await service.persist([a, a])).toEqual({ stored: 1 });
+    expect(calls).toContainEqual(['incrby', 'live|unit|broadcast:b1:chat-count', 1]);
+  });
+
   it('touches nothing in Redis for a fully redelivered batch', async () => {
     const a = line('b1');
     const { service, calls } = setup(new Set([a.messageId]));

@@ -19,9 +19,11 @@ export class DeliveryService {
    * counts nothing twice.
    */
   async persist(batch: ChatAcceptedV1[]): Promise<{ stored: number }> {
-    const inserted = await this.messages.insertMany(batch);
+    // a producer retry can put the same message twice into one Kafka batch
+    const unique = [...new Map(batch.map((m) => [m.messageId, m])).values()];
+    const inserted = await this.messages.insertMany(unique);
     if (inserted.size === 0) return { stored: 0 };
-    const fresh = batch.filter((m) => inserted.has(m.messageId));
+    const fresh = unique.filter((m) => inserted.has(m.messageId));
     const { keys } = this.redis;
     const pipeline = this.redis.client.multi();
     const perShow = new Map<string, ChatAcceptedV1[]>();

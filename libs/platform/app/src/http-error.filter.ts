@@ -45,6 +45,8 @@ export class HttpErrorFilter implements ExceptionFilter {
         body = obj as unknown as ErrorBody;
       } else {
         body = { code: STATUS_CODES[status] ?? `HTTP_${status}`, message: exception.message };
+        // a failed readiness check keeps terminus' per-dependency report
+        if (obj.details) Object.assign(body, { status: obj.status, info: obj.info, error: obj.error, details: obj.details });
       }
     } else if (isBodyParserError(exception)) {
       status = exception.status;

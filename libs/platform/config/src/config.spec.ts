@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { ConfigClass, ConfigError, DEV_JWT_SECRET, baseEnv, env, kafkaEnv, loadConfig, parseCountMap } from './config';
 
+function messageOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
 class TestConfig extends ConfigClass(z.object({ ...baseEnv, ...kafkaEnv, PORT: env.port(3000) })) {}
 
 describe('config', () => {
@@ -14,14 +23,10 @@ describe('config', () => {
 
   it('names the bad variable in one line', () => {
     expect(() => loadConfig(TestConfig, { PORT: 'abc' })).toThrow(ConfigError);
-    try {
-      loadConfig(TestConfig, { PORT: '70000', KAFKA_BROKERS: 'nope' });
-    } catch (err) {
-      const msg = (err as Error).message;
-      expect(msg).not.toContain('\n');
-      expect(msg).toMatch(/^PORT .*70000/);
-      expect(msg).toContain('KAFKA_BROKERS must be host:port');
-    }
+    const msg = messageOf(() => loadConfig(TestConfig, { PORT: '70000', KAFKA_BROKERS: 'nope' }));
+    expect(msg).not.toContain('\n');
+    expect(msg).toContain('PORT must be a port number (got "70000")');
+    expect(msg).toContain('KAFKA_BROKERS must be host:port');
   });
 
   it('refuses the dev secret in production', () => {

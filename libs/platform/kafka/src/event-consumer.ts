@@ -125,7 +125,8 @@ export class EventConsumer<T extends TopicName> {
     await consumer?.disconnect().catch((err) => this.logger.warn(`disconnect: ${describe(err)}`));
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     if (batch.messages.length === 0) return;
     const topic = this.kafka.logicalTopic(batch.topic) as T;
     const schema = TopicSchemas[topic];
@@ -157,9 +158,11 @@ export class EventConsumer<T extends TopicName> {
     }
     const last = batch.messages[batch.messages.length - 1].offset;
     resolveOffset(last);
-    await this.consumer?.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-    ]);
+    // Explicit offsets go straight to the group coordinator, also while the consumer is
+    // stopping (consumer.commitOffsets() is skipped then, and the batch would come again).
+    await commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
+    });
     await heartbeat();
   }
 

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { KafkaHeaders, Topics, redisKeys } from '@live/contracts';
+import { AppProcess, testEnv, waitFor } from '@live/testing';
+import Redis from 'ioredis';
+import { Kafka, Producer, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { chatLine } from './chat-line';
+
+// An event sent through the real broker reaches message-processor's consumer group, and its
+// effect is visible in Postgres (chat.messages) and in Redis (recent lines, count).
+const env = testEnv();
+const keys = redisKeys(env.redisPhase);
+
+describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
+  let app: AppProcess;
+  let producer: Producer;
+  const pg = new Client({ connectionString: env.databaseUrl });
+  const redis = new Redis(env.redisUrl);
+  const topic = `${env.topicPrefix}${Topics.ChatAccepted}`;
+
+  beforeAll(async () => {
+    app = await AppProcess.start('message-processor', { LOG_LEVEL: 'debug' });
+    producer = new Kafka({ brokers: env.kafkaBrokers, clientId: 'delivery-int-spec', logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await pg.end();
+    redis.disconnect();
+    await app.stop();
+  });
+
+  const stored = async (broadcastId: string) =>
+    (await pg.query('SELECT message_id, text FROM chat.messages WHERE broadcast_id = $1 ORDER BY accepted_at', [broadcastId])).rows;
+
+  it('stores the line in Postgres and lists and counts it in Redis', async () => {
+    const show = `show-${randomUUID()}`;
+    const line = chatLine(show, 'first!');
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: [{ key: show, value: JSON.stringify(line), headers: { [KafkaHeaders.CorrelationId]: 'corr-delivery-1' } }],
+    });
+
+    const rows = await waitFor('row in chat.messages', async () => {
+      const r = await stored(show);
+      return r.length ? r : undefined;
+    });
+    expect(rows).toEqual([{ message_id: line.messageId, text: 'first!' }]);
+    await waitFor('redis count', async () => (await redis.get(keys.broadcast.chatCount(show))) === '1');
+    const recent = (await redis.lrange(keys.broadcast.recentChat(show), 0, -1)).map((l) => JSON.parse(l));
+    expect(recent.map((l) => l.messageId)).toEqual([line.messageId]);
+    // the correlation id of the Kafka record reaches the consumer's logs
+    await waitFor('correlation id in consumer logs', () => app.output.some((l) => l.includes('corr-delivery-1')));
+  });
+
+  it('stores and counts a redelivered message once', async () => {
+    const show = `show-${randomUUID()}`;
+    const line = chatLine(show, 'again');
+    const record = { key: show, value: JSON.stringify(line) };
+    await producer.send({ topic, acks: -1, messages: [record, record] });
+    await producer.send({ topic, acks: -1, messages: [record] });
+    const marker = chatLine(show, 'marker');
+    await producer.send({ topic, acks: -1, messages: [{ key: show, value: JSON.stringify(marker) }] });
+
+    await waitFor('marker stored', async () => (await stored(show)).length === 2);
+    expect((await stored(show)).map((r) => r.text)).toEqual(['again', 'marker']);
+    expect(await redis.get(keys.broadcast.chatCount(show))).toBe('2');
+    expect(await redis.llen(keys.broadcast.recentChat(show))).toBe(2);
+  });
+
+  it('keeps per-show order for lines sent in sequence', async () => {
+    const show = `show-${randomUUID()}`;
+    const lines = Array.from({ length: 30 }, (_, i) => chatLine(show, `line ${i}`));
+    for (const l of lines) await producer.send({ topic, acks: -1, messages: [{ key: show, value: JSON.stringify(l) }] });
+    await waitFor('30 lines listed', async () => (await redis.llen(keys.broadcast.recentChat(show))) === 30);
+    const recent = (await redis.lrange(keys.broadcast.recentChat(show), 0, -1)).map((l) => JSON.parse(l).text);
+    expect(recent).toEqual(lines.map((l) => l.text));
+  });
+});

@@ -1,0 +1,3 @@
+export * from './app-process';
+export * from './test-env';
+export * from './wait';

@@ -1,0 +1,8 @@
+// Integration tests need the per-run isolation that tools/test/test.mjs sets up; running them
+// without it would write into the dev stack's database, Redis phase and topics.
+if (!process.env.LIVE_TEST_RUN_ID) {
+  throw new Error('integration tests run through `npm test` (or `node tools/test/test.mjs --only-integration`), which sets LIVE_TEST_RUN_ID');
+}
+
+// real services: starting apps and brokers takes seconds, not milliseconds
+jest.setTimeout(120_000);

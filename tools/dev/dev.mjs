@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// `npm run dev`: the whole platform on local defaults.
+//   install (if needed) -> infra up -> build every app -> migrations -> start all seven
+//   -> wait for every /health/ready -> print where each listens.
+// Ctrl-C stops the apps cleanly (SIGTERM, each drains and exits); the infrastructure keeps
+// running until `npm run infra:down`. Logs: the terminal, and .data/logs/<app>.log.
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const logDir = path.join(root, process.env.LIVE_DATA_DIR ?? '.data', 'logs');
+
+// name, default port; each port can be moved with <NAME>_PORT, e.g. WS_GATEWAY_PORT=4002
+export const APPS = [
+  ['management-api', 3000],
+  ['message-api', 3001],
+  ['ws-gateway', 3002],
+  ['burst-api', 3003],
+  ['analytics', 3004],
+  ['encoder-orchestrator', 3005],
+  ['message-processor', 3006],
+];
+const portOf = (name, fallback) => Number(process.env[`${name.toUpperCase().replaceAll('-', '_')}_PORT`] ?? fallback);
+
+const colors = [36, 35, 33, 32, 34, 91, 96];
+const say = (msg) => console.log(`\x1b[1m[dev]\x1b[0m ${msg}`);
+
+function run(cmd, args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+function needsInstall() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  return !existsSync(marker) || statSync(path.join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
+}
+
+const nx = path.join(root, 'node_modules', '.bin', 'nx');
+const nxEnv = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+
+async function ready(port) {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(3_000) })).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  if (needsInstall()) {
+    say('installing dependencies (npm ci)');
+    await run('npm', ['ci', '--no-audit', '--no-fund']);
+  }
+  say('infrastructure');
+  await run(process.execPath, ['tools/infra/infra.mjs', 'up']);
+  say('building every app');
+  await run(nx, ['run-many', '-t', 'build', '--outputStyle=stream'], nxEnv);
+  say('migrations');
+  await run(nx, ['run-many', '-t', 'migrate', '--parallel=1', '--outputStyle=stream'], nxEnv);
+
+  mkdirSync(logDir, { recursive: true });
+  const children = new Map();
+  let stopping = false;
+  APPS.forEach(([name, defaultPort], i) => {
+    const port = portOf(name, defaultPort);
+    const file = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/apps/${name}/src/main.js`], {
+      cwd: root,
+      env: { LOG_PRETTY: 'true', ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const tag = `\x1b[${colors[i % colors.length]}m${name.padEnd(20)}\x1b[0m`;
+    const pipe = (stream) => {
+      let rest = '';
+      stream.on('data', (chunk) => {
+        file.write(chunk);
+        const lines = (rest + chunk.toString()).split('\n');
+        rest = lines.pop();
+        for (const line of lines) if (line) process.stdout.write(`${tag} ${line}\n`);
+      });
+    };
+    pipe(child.stdout);
+    pipe(child.stderr);
+    child.on('exit', (code, signal) => {
+      children.delete(name);
+      if (!stopping) say(`${name} exited (${signal ?? code}); see ${path.relative(root, logDir)}/${name}.log`);
+      if (stopping && children.size === 0) {
+        say('all apps stopped; the infrastructure keeps running (npm run infra:down stops it)');
+        process.exit(0);
+      }
+    });
+    children.set(name, { child, port });
+  });
+
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping the apps (SIGTERM)...');
+    for (const { child } of children.values()) child.kill('SIGTERM');
+    if (children.size === 0) process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  const deadline = Date.now() + 120_000;
+  const pending = new Set(APPS.map(([name]) => name));
+  while (pending.size && Date.now() < deadline && !stopping) {
+    for (const name of [...pending]) {
+      const entry = children.get(name);
+      if (!entry) throw new Error(`${name} exited before it was ready`);
+      if (await ready(entry.port)) pending.delete(name);
+    }
+    if (pending.size) await new Promise((r) => setTimeout(r, 500));
+  }
+  if (pending.size) throw new Error(`not ready after 120 s: ${[...pending].join(', ')}`);
+
+  console.log('\n\x1b[1mThe platform is up (every /health/ready answers 200):\x1b[0m');
+  for (const [name, defaultPort] of APPS) console.log(`  ${name.padEnd(22)} http://127.0.0.1:${portOf(name, defaultPort)}`);
+  console.log(`  logs                   ${path.relative(root, logDir)}/<app>.log`);
+  console.log('  Ctrl-C stops the apps; npm run infra:down stops Kafka (and any Postgres/Redis tools/ started).\n');
+}
+
+main().catch((err) => {
+  say(`failed: ${err.message}`);
+  process.kill(process.pid, 'SIGTERM');
+  setTimeout(() => process.exit(1), 15_000).unref();
+});
