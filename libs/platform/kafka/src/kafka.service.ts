@@ -19,11 +19,17 @@ export interface PublishRecord<T extends TopicName> {
   headers?: Record<string, string>;
 }
 
+// kafkajs logs retriable coordinator hiccups (normal right after a broker starts) as errors,
+// and warns that bounded producer retries weaken exactly-once -- bounded on purpose: a
+// caller must get an answer within KAFKA_PUBLISH_TIMEOUT_MS. Both go to debug.
+const EXPECTED_NOISE = /coordinator is loading|coordinator is not available|not the correct coordinator|Limiting retries for the idempotent producer/i;
+
 const kafkajsToNestLevel = (logger: Logger) => () =>
-  ({ level, log }: { level: logLevel; log: { message: string } & Record<string, unknown> }) => {
+  ({ level, log }: { level: logLevel; log: { message: string; error?: string } & Record<string, unknown> }) => {
     const { message, ...rest } = log;
     const line = `${message} ${JSON.stringify(rest)}`;
-    if (level === logLevel.ERROR) logger.error(line);
+    if (EXPECTED_NOISE.test(`${message} ${log.error ?? ''}`)) logger.debug(line);
+    else if (level === logLevel.ERROR) logger.error(line);
     else if (level === logLevel.WARN) logger.warn(line);
     else logger.debug(line);
   };
@@ -88,14 +94,20 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
       const wanted = topics.flatMap((t) => [t, deadLetterTopic(t)]);
       const missing = wanted.filter((t) => !existing.has(this.topicName(t)));
       if (missing.length === 0) return;
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: this.topicName(t),
-          numPartitions: this.options.partitions[t] ?? this.options.defaultPartitions,
-          replicationFactor: -1,
-        })),
-      });
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((t) => ({
+            topic: this.topicName(t),
+            numPartitions: this.options.partitions[t] ?? this.options.defaultPartitions,
+            replicationFactor: -1,
+          })),
+        });
+      } catch (err) {
+        // several apps start together and race to create the same topics: losing is fine
+        const errors = (err as { errors?: { type?: string }[] }).errors ?? [err as { type?: string }];
+        if (!errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw err;
+      }
       this.logger.log(`created topics: ${missing.map((t) => this.topicName(t)).join(', ')}`);
     } finally {
       await admin.disconnect();

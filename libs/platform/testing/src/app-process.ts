@@ -27,6 +27,19 @@ export interface ExitResult {
   signal: NodeJS.Signals | null;
 }
 
+const spawned = new Set<AppProcess>();
+
+/** Ends whatever a test file started and did not stop (a failed assertion skips its stop). */
+export async function stopLeftoverApps(): Promise<void> {
+  await Promise.all(
+    [...spawned].map(async (p) => {
+      if (p.running) p.child.kill('SIGKILL');
+      await p.exited;
+    }),
+  );
+  spawned.clear();
+}
+
 /** One of our apps, run from its build output with plain `node`, as in production. */
 export class AppProcess {
   readonly output: string[] = [];
@@ -57,7 +70,9 @@ export class AppProcess {
       env: { ...process.env, LOG_PRETTY: 'false', ...env, ...(port ? { PORT: String(port) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new AppProcess(app, port ?? 0, child);
+    const proc = new AppProcess(app, port ?? 0, child);
+    spawned.add(proc);
+    return proc;
   }
 
   /** Spawns the app on a free port and waits for /health/ready to answer 200. */

@@ -1,3 +1,5 @@
+import { stopLeftoverApps } from './app-process';
+
 // Integration tests need the per-run isolation that tools/test/test.mjs sets up; running them
 // without it would write into the dev stack's database, Redis phase and topics.
 if (!process.env.LIVE_TEST_RUN_ID) {
@@ -6,3 +8,6 @@ if (!process.env.LIVE_TEST_RUN_ID) {
 
 // real services: starting apps and brokers takes seconds, not milliseconds
 jest.setTimeout(120_000);
+
+// a failed assertion skips the test's own stop(); never leave an app running
+afterAll(() => stopLeftoverApps());
