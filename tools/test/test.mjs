@@ -128,7 +128,10 @@ async function jest(project, extra = []) {
 
 async function main() {
   console.log(`test run ${runId}: redis phase ${runEnv.REDIS_PHASE}, database ${testDb}, topic prefix ${runEnv.KAFKA_TOPIC_PREFIX}`);
-  if (needsInstall()) await must('npm ci', 'npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install`, not `npm ci`: the registry this project is installed from serves no
+  // other-platform optional binaries (@swc/core-darwin-*, ...), so the lockfile cannot list
+  // them and `npm ci` refuses it. `npm install` follows the lockfile and leaves it as it is.
+  if (needsInstall()) await must('npm install', 'npm', ['install', '--no-audit', '--no-fund']);
   let failed = false;
 
   if (!onlyIntegration) {

@@ -20,10 +20,15 @@ export function testEnv() {
 const run = promisify(execFile);
 
 /** `tools/infra` as a person would run it, e.g. infra('down', 'kafka'). */
-export async function infra(command: 'up' | 'down' | 'status', ...services: string[]): Promise<string> {
+export async function infra(
+  command: 'up' | 'down' | 'status',
+  services: string[] = [],
+  env: Record<string, string> = {},
+): Promise<string> {
   const { stdout } = await run(process.execPath, [path.join(workspaceRoot, 'tools/infra/infra.mjs'), command, ...services], {
     cwd: workspaceRoot,
     timeout: 180_000,
+    env: { ...process.env, ...env },
   });
   return stdout;
 }
