@@ -70,7 +70,8 @@ async function main() {
     const file = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/apps/${name}/src/main.js`], {
       cwd: root,
-      env: { LOG_PRETTY: 'true', ...process.env, PORT: String(port) },
+      // management-api seeds a demo show to play with (see README)
+      env: { LOG_PRETTY: 'true', SEED_DEMO: 'true', ...process.env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const tag = `\x1b[${colors[i % colors.length]}m${name.padEnd(20)}\x1b[0m`;

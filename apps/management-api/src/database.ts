@@ -1,4 +1,4 @@
 import { DatabaseSpec } from '@live/app';
+import { managementDatabase } from '@live/management-data-access';
 
-/** This service's schema; its tables arrive with the migrations of the features that need them. */
-export const databaseSpec: DatabaseSpec = { schema: 'management', entities: [], migrations: [] };
+export const databaseSpec: DatabaseSpec = managementDatabase;

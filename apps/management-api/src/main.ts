@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { runApp } from '@live/app';
 import { loadConfigOrExit } from '@live/config';
 import { AppConfig, SERVICE } from './app.config';
@@ -11,6 +12,18 @@ async function bootstrap() {
     host: config.HOST,
     port: config.PORT,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    configure: (app) => {
+      const doc = new DocumentBuilder()
+        .setTitle('management-api')
+        .setDescription(
+          'The admin console API: shows and their lifecycle, products, coupons, notices, polls, moderation and the audit log. ' +
+            'Errors answer { code, message, field?, correlationId }.',
+        )
+        .setVersion('1')
+        .addBearerAuth()
+        .build();
+      SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+    },
   });
 }
 

@@ -23,7 +23,13 @@ export function redisKeys(phase: string) {
       status: (broadcastId: string) => key('broadcast', broadcastId, 'status'),
       recentChat: (broadcastId: string) => key('broadcast', broadcastId, 'recent-chat'),
       chatCount: (broadcastId: string) => key('broadcast', broadcastId, 'chat-count'),
+      /** hash userId -> ban expiry (epoch ms, 0 = no end) for one show */
+      bans: (broadcastId: string) => key('broadcast', broadcastId, 'bans'),
+      /** hash overlay key -> Overlay JSON: what a late joiner gets in its snapshot */
+      overlays: (broadcastId: string) => key('broadcast', broadcastId, 'overlays'),
     },
+    /** hash userId -> ban expiry (epoch ms, 0 = no end) for every show */
+    globalBans: () => key('platform', 'all', 'bans'),
     /** The socket.io Redis adapter's channel prefix, so phases do not hear each other. */
     socketIoChannel: () => `${p}socket.io`,
   };

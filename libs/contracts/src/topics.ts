@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { BroadcastLifecycleV1 } from './events/broadcast';
 import { ChatAcceptedV1 } from './events/chat';
+import { ModerationActionV1 } from './events/moderation';
+import { OverlayChangedV1 } from './events/overlay';
 
 /**
  * Kafka topics, `<domain>.<entity>.<event>.v<N>`. A payload change is a new topic version,
@@ -9,6 +11,8 @@ import { ChatAcceptedV1 } from './events/chat';
 export const Topics = {
   ChatAccepted: 'chat.message.accepted.v1',
   BroadcastLifecycle: 'broadcast.lifecycle.changed.v1',
+  OverlayChanged: 'broadcast.overlay.changed.v1',
+  ModerationAction: 'moderation.action.taken.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -16,6 +20,8 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
 export const TopicSchemas = {
   [Topics.ChatAccepted]: ChatAcceptedV1,
   [Topics.BroadcastLifecycle]: BroadcastLifecycleV1,
+  [Topics.OverlayChanged]: OverlayChangedV1,
+  [Topics.ModerationAction]: ModerationActionV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };

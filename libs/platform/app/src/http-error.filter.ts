@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { currentCorrelationId } from '@live/logging';
+import { CORRELATION_HEADER, correlationIdFrom, currentCorrelationId } from '@live/logging';
 import type { Request, Response } from 'express';
 import { AppError, ErrorBody } from './app-error';
 
@@ -25,7 +25,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
-    const correlationId = currentCorrelationId() ?? req.id;
+    // body-parser failures happen before any middleware bound an id: take the header's or make one
+    const correlationId = currentCorrelationId() ?? req.id ?? correlationIdFrom(req.headers[CORRELATION_HEADER]);
+    if (!res.headersSent) res.setHeader(CORRELATION_HEADER, correlationId);
     let status = 500;
     let body: ErrorBody = { code: 'INTERNAL', message: 'internal error' };
 

@@ -1,0 +1,31 @@
+import { BroadcastStatus } from '@live/contracts';
+import { z } from 'zod';
+import { PageQuery } from '../common/pagination';
+import { v } from '../common/validation';
+
+export const CreateBroadcast = z
+  .object({
+    title: v.text(120),
+    scheduledAt: v.date,
+    /** required for operators and admins; a seller may omit it (it is the seller) */
+    sellerId: v.text(128).optional(),
+  })
+  .strict();
+export type CreateBroadcast = z.infer<typeof CreateBroadcast>;
+
+export const UpdateBroadcast = z
+  .object({ title: v.text(120).optional(), scheduledAt: v.date.optional() })
+  .strict()
+  .refine((x) => x.title !== undefined || x.scheduledAt !== undefined, { message: 'nothing to change', path: ['body'] });
+export type UpdateBroadcast = z.infer<typeof UpdateBroadcast>;
+
+export const BroadcastQuery = z
+  .object({
+    status: BroadcastStatus.optional(),
+    sellerId: z.string().max(128).optional(),
+    from: v.date.optional(),
+    to: v.date.optional(),
+    ...PageQuery,
+  })
+  .strict();
+export type BroadcastQuery = z.infer<typeof BroadcastQuery>;

@@ -1,0 +1,45 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Topics } from '@live/contracts';
+import { KafkaService } from '@live/kafka';
+import { RedisService } from '@live/redis';
+
+/** How long the status of an ended show stays readable in Redis. */
+const ENDED_TTL_SECONDS = 24 * 3600;
+
+/**
+ * Mirrors what other services check on every request -- is the show live, is this user
+ * banned -- into Redis, from management's own committed events. Idempotent: replaying an
+ * event writes the same value again.
+ */
+@Injectable()
+export class MirrorConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly kafka: KafkaService,
+    private readonly redis: RedisService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { keys } = this.redis;
+    await this.kafka
+      .createConsumer({
+        groupId: 'management-api.redis-mirror',
+        topics: [Topics.BroadcastLifecycle, Topics.ModerationAction],
+        handleBatch: async (events) => {
+          const tx = this.redis.client.multi();
+          for (const { value } of events) {
+            if ('status' in value) {
+              const key = keys.broadcast.status(value.broadcastId);
+              if (value.status === 'ended') tx.set(key, 'ended', 'EX', ENDED_TTL_SECONDS);
+              else tx.set(key, value.status);
+            } else if (value.action === 'ban' || value.action === 'unban') {
+              const key = value.broadcastId ? keys.broadcast.bans(value.broadcastId) : keys.globalBans();
+              if (value.action === 'ban') tx.hset(key, value.userId, value.until ? String(Date.parse(value.until)) : '0');
+              else tx.hdel(key, value.userId);
+            }
+          }
+          await tx.exec();
+        },
+      })
+      .start();
+  }
+}

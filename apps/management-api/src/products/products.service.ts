@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { CommonErrors } from '@live/app';
+import { Principal } from '@live/auth';
+import { Overlay, Topics } from '@live/contracts';
+import { BroadcastProductEntity, ProductEntity } from '@live/management-data-access';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { BroadcastsService } from '../broadcasts/broadcasts.service';
+import { ManagementErrors, assertCanManage, isStaff } from '../common/access';
+import { Page, decodeCursor, toPage } from '../common/pagination';
+import { ManagementTx } from '../outbox/management-tx';
+import { AddShowProduct, CreateProduct, ProductQuery, UpdateProduct } from './products.dto';
+
+export const productView = (p: ProductEntity) => ({
+  id: p.id,
+  sellerId: p.sellerId,
+  name: p.name,
+  price: Number(p.price),
+  currency: p.currency,
+  imageUrl: p.imageUrl,
+  stock: p.stock,
+  createdAt: p.createdAt.toISOString(),
+});
+
+export const PIN_KEY = 'pin';
+
+@Injectable()
+export class ProductsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tx: ManagementTx,
+    private readonly broadcasts: BroadcastsService,
+  ) {}
+
+  private async getManaged(user: Principal, id: string, m: EntityManager = this.dataSource.manager, field = 'id') {
+    const p = await m.getRepository(ProductEntity).findOneBy({ id });
+    if (!p) throw CommonErrors.notFound('product', field);
+    assertCanManage(user, p.sellerId, 'this product');
+    return p;
+  }
+
+  async create(user: Principal, dto: CreateProduct) {
+    const sellerId = dto.sellerId ?? user.sub;
+    if (!isStaff(user) && sellerId !== user.sub) throw CommonErrors.forbidden('a seller creates products for itself only');
+    if (isStaff(user) && !dto.sellerId) throw CommonErrors.validation('sellerId', 'sellerId: required when an operator creates a product');
+    return this.tx.run(user, async ({ m, audit }) => {
+      const id = randomUUID();
+      await m.getRepository(ProductEntity).insert({
+        id,
+        sellerId,
+        name: dto.name,
+        price: dto.price.toFixed(2),
+        currency: dto.currency,
+        imageUrl: dto.imageUrl ?? null,
+        stock: dto.stock,
+      });
+      audit('product.create', { type: 'product', id }, { name: dto.name });
+      return productView(await m.getRepository(ProductEntity).findOneByOrFail({ id }));
+    });
+  }
+
+  async list(user: Principal, q: ProductQuery): Promise<Page<ReturnType<typeof productView>>> {
+    const qb = this.dataSource.getRepository(ProductEntity).createQueryBuilder('p');
+    const sellerId = isStaff(user) ? q.sellerId : user.sub;
+    if (sellerId) qb.andWhere('p.seller_id = :sellerId', { sellerId });
+    const cursor = decodeCursor(q.cursor);
+    if (cursor) qb.andWhere('(p.created_at, p.id) < (:t, :cid)', { t: cursor.t, cid: cursor.id });
+    const rows = await qb.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(q.limit + 1).getMany();
+    const page = toPage(rows, q.limit);
+    return { items: page.items.map(productView), nextCursor: page.nextCursor };
+  }
+
+  async get(user: Principal, id: string) {
+    return productView(await this.getManaged(user, id));
+  }
+
+  async update(user: Principal, id: string, dto: UpdateProduct) {
+    return this.tx.run(user, async ({ m, audit }) => {
+      const p = await this.getManaged(user, id, m);
+      if (dto.name !== undefined) p.name = dto.name;
+      if (dto.price !== undefined) p.price = dto.price.toFixed(2);
+      if (dto.currency !== undefined) p.currency = dto.currency;
+      if (dto.imageUrl !== undefined) p.imageUrl = dto.imageUrl;
+      if (dto.stock !== undefined) p.stock = dto.stock;
+      await m.getRepository(ProductEntity).save(p);
+      audit('product.update', { type: 'product', id }, dto);
+      return productView(p);
+    });
+  }
+
+  // ---- the products of a show
+
+  async listForShow(user: Principal, broadcastId: string) {
+    await this.broadcasts.getManaged(user, broadcastId);
+    return this.showProducts(this.dataSource.manager, broadcastId);
+  }
+
+  private async showProducts(m: EntityManager, broadcastId: string) {
+    const links = await m.getRepository(BroadcastProductEntity).find({ where: { broadcastId }, order: { position: 'ASC' } });
+    const products = await m.getRepository(ProductEntity).findBy({ id: In(links.map((l) => l.productId)) });
+    const byId = new Map(products.map((p) => [p.id, p]));
+    return links.map((l) => ({ position: l.position, pinned: l.pinned, product: productView(byId.get(l.productId)!) }));
+  }
+
+  async addToShow(user: Principal, broadcastId: string, dto: AddShowProduct) {
+    return this.tx.run(user, async ({ m, audit }) => {
+      const b = await this.broadcasts.getManaged(user, broadcastId, m, true);
+      const p = await m.getRepository(ProductEntity).findOneBy({ id: dto.productId });
+      if (!p) throw CommonErrors.notFound('product', 'productId');
+      if (p.sellerId !== b.sellerId) throw ManagementErrors.conflict('NOT_SELLERS_PRODUCT', "a show sells its own seller's products", 'productId');
+      const repo = m.getRepository(BroadcastProductEntity);
+      if (await repo.findOneBy({ broadcastId, productId: p.id })) {
+        throw ManagementErrors.conflict('ALREADY_IN_SHOW', 'the product is already in this show', 'productId');
+      }
+      const count = await repo.countBy({ broadcastId });
+      const position = Math.min(dto.position ?? count, count);
+      await m.query(
+        'UPDATE management.broadcast_products SET position = position + 1 WHERE broadcast_id = $1 AND position >= $2',
+        [broadcastId, position],
+      );
+      await repo.insert({ broadcastId, productId: p.id, position, pinned: false });
+      audit('show.product.add', { type: 'product', id: p.id, broadcastId }, { position });
+      return this.showProducts(m, broadcastId);
+    });
+  }
+
+  async reorder(user: Principal, broadcastId: string, productIds: string[]) {
+    return this.tx.run(user, async ({ m, audit }) => {
+      await this.broadcasts.getManaged(user, broadcastId, m, true);
+      const repo = m.getRepository(BroadcastProductEntity);
+      const current = await repo.findBy({ broadcastId });
+      const known = new Set(current.map((c) => c.productId));
+      if (productIds.length !== known.size || productIds.some((id) => !known.has(id))) {
+        throw CommonErrors.validation('productIds', "productIds: must list each of the show's products exactly once");
+      }
+      for (const [position, productId] of productIds.entries()) await repo.update({ broadcastId, productId }, { position });
+      audit('show.product.reorder', { type: 'broadcast', id: broadcastId, broadcastId }, { productIds });
+      return this.showProducts(m, broadcastId);
+    });
+  }
+
+  async removeFromShow(user: Principal, broadcastId: string, productId: string) {
+    return this.tx.run(user, async ({ m, emit, audit }) => {
+      await this.broadcasts.getManaged(user, broadcastId, m, true);
+      const repo = m.getRepository(BroadcastProductEntity);
+      const link = await repo.findOneBy({ broadcastId, productId });
+      if (!link) throw CommonErrors.notFound('product in this show', 'productId');
+      await repo.delete({ broadcastId, productId });
+      await m.query('UPDATE management.broadcast_products SET position = position - 1 WHERE broadcast_id = $1 AND position > $2', [
+        broadcastId,
+        link.position,
+      ]);
+      if (link.pinned) emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'hide', key: PIN_KEY, overlay: null });
+      audit('show.product.remove', { type: 'product', id: productId, broadcastId });
+      return this.showProducts(m, broadcastId);
+    });
+  }
+
+  /** One pinned product per show: pinning another replaces the overlay. */
+  async pin(user: Principal, broadcastId: string, productId: string, pinned: boolean) {
+    return this.tx.run(user, async ({ m, emit, audit }) => {
+      await this.broadcasts.getManaged(user, broadcastId, m, true);
+      const repo = m.getRepository(BroadcastProductEntity);
+      const link = await repo.findOneBy({ broadcastId, productId });
+      if (!link) throw CommonErrors.notFound('product in this show', 'productId');
+      if (pinned) {
+        await repo.update({ broadcastId, pinned: true }, { pinned: false });
+        await repo.update({ broadcastId, productId }, { pinned: true });
+        const p = await m.getRepository(ProductEntity).findOneByOrFail({ id: productId });
+        const overlay: Overlay = {
+          key: PIN_KEY,
+          kind: 'product',
+          id: productId,
+          data: productView(p),
+          expiresAt: null,
+          shownAt: new Date().toISOString(),
+        };
+        emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'show', key: PIN_KEY, overlay });
+      } else {
+        if (!link.pinned) throw ManagementErrors.conflict('NOT_PINNED', 'the product is not pinned', 'productId');
+        await repo.update({ broadcastId, productId }, { pinned: false });
+        emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'hide', key: PIN_KEY, overlay: null });
+      }
+      audit(pinned ? 'show.product.pin' : 'show.product.unpin', { type: 'product', id: productId, broadcastId });
+      return this.showProducts(m, broadcastId);
+    });
+  }
+}

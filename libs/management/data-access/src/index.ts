@@ -1,0 +1,11 @@
+import { managementEntities } from './entities';
+import { CreateManagement1795310000000 } from './migrations/1795310000000-create-management';
+
+export * from './entities';
+
+/** What management-api hands to the platform's DatabaseModule and migration runner. */
+export const managementDatabase = {
+  schema: 'management',
+  entities: managementEntities,
+  migrations: [CreateManagement1795310000000],
+};
