@@ -9,5 +9,9 @@ export class AppConfig extends ConfigClass(
     ...kafkaEnv,
     ...redisEnv,
     PORT: env.port(3002),
+    /** viewers may watch without a token (they cannot chat or tap without one) */
+    WS_ALLOW_ANONYMOUS: z.stringbool().default(true),
+    /** allowed browser origins, comma-separated, or * */
+    WS_CORS_ORIGIN: z.string().default('*'),
   }),
 ) {}

@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@live/app';
 import { AppConfig, SERVICE } from './app.config';
+import { OverlaysConsumer } from './overlays/overlays.consumer';
+import { RealtimeServer } from './realtime/realtime.server';
+import { RoomsHandler } from './realtime/rooms.handler';
 
 @Module({})
 export class AppModule {
@@ -8,7 +11,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true })],
-      providers: [{ provide: AppConfig, useValue: config }],
+      providers: [{ provide: AppConfig, useValue: config }, RealtimeServer, RoomsHandler, OverlaysConsumer],
     };
   }
 }

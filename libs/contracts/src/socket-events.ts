@@ -1,7 +1,10 @@
+import type { Overlay } from './events/overlay';
+
 /** socket.io event names: short and stable, shared by ws-gateway and its clients. */
 export const SocketEvents = {
   Join: 'join',
   Leave: 'leave',
+  BroadcastStatus: 'broadcast.status',
   ChatBatch: 'chat.batch',
   ChatDeleted: 'chat.deleted',
   OverlayShow: 'overlay.show',
@@ -20,3 +23,14 @@ export const SocketRooms = {
   broadcast: (broadcastId: string) => `broadcast:${broadcastId}`,
   broadcastAdmin: (broadcastId: string) => `broadcast-admin:${broadcastId}`,
 } as const;
+
+/** What a `join` acknowledgement carries: everything a late joiner needs to draw the room. */
+export interface JoinSnapshot {
+  broadcastId: string;
+  status: 'scheduled' | 'live' | 'ended';
+  overlays: Overlay[];
+  serverTime: string;
+}
+
+/** Every acknowledgement: `{ ok: true, ... }` or `{ ok: false, code, message, field? }`. */
+export type Ack<T> = ({ ok: true } & T) | { ok: false; code: string; message: string; field?: string };

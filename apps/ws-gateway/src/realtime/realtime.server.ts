@@ -1,0 +1,82 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Principal, bearerToken, verifyAccessToken } from '@live/auth';
+import { RedisService } from '@live/redis';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type Redis from 'ioredis';
+import { Server, Socket } from 'socket.io';
+import { AppConfig } from '../app.config';
+
+export interface SocketUser extends Principal {
+  anonymous: boolean;
+}
+
+export type RealtimeSocket = Socket & { data: { user: SocketUser } };
+
+/**
+ * The socket.io server on the app's HTTP port. The Redis adapter makes every gateway
+ * process one server: an emit to a room reaches its sockets wherever they are connected.
+ */
+@Injectable()
+export class RealtimeServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RealtimeServer.name);
+  private io?: Server;
+  private pub?: Redis;
+  private sub?: Redis;
+  private readonly onConnect: ((socket: RealtimeSocket) => void)[] = [];
+
+  constructor(
+    private readonly httpHost: HttpAdapterHost,
+    private readonly redis: RedisService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  get server(): Server {
+    if (!this.io) throw new Error('socket.io server not started');
+    return this.io;
+  }
+
+  /** Feature modules register their event handlers here before the server starts. */
+  handle(fn: (socket: RealtimeSocket) => void): void {
+    this.onConnect.push(fn);
+  }
+
+  onApplicationBootstrap(): void {
+    this.pub = this.redis.duplicate('socket.io-pub');
+    this.sub = this.redis.duplicate('socket.io-sub');
+    const origin = this.config.WS_CORS_ORIGIN === '*' ? true : this.config.WS_CORS_ORIGIN.split(',');
+    this.io = new Server(this.httpHost.httpAdapter.getHttpServer(), {
+      cors: { origin },
+      adapter: createAdapter(this.pub, this.sub, { key: this.redis.keys.socketIoChannel() }),
+      pingInterval: 10_000,
+      pingTimeout: 10_000,
+    });
+    this.io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
+      if (typeof token === 'string' && token) {
+        try {
+          socket.data.user = { ...verifyAccessToken(token, this.config.AUTH_JWT_SECRET), anonymous: false };
+          return next();
+        } catch (err) {
+          return next(Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED', message: `invalid token: ${(err as Error).message}` } }));
+        }
+      }
+      if (!this.config.WS_ALLOW_ANONYMOUS) {
+        return next(Object.assign(new Error('UNAUTHORIZED'), { data: { code: 'UNAUTHORIZED', message: 'auth.token is required' } }));
+      }
+      socket.data.user = { sub: `anon:${socket.id}`, name: '', roles: ['viewer'], anonymous: true };
+      next();
+    });
+    this.io.on('connection', (socket) => {
+      for (const fn of this.onConnect) fn(socket as RealtimeSocket);
+    });
+    this.logger.log(`socket.io ready (anonymous viewers ${this.config.WS_ALLOW_ANONYMOUS ? 'allowed' : 'refused'})`);
+  }
+
+  /** Sockets go before the HTTP server closes (an open websocket would hold it open). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await new Promise<void>((resolve) => (this.io ? this.io.close(() => resolve()) : resolve()));
+    this.pub?.disconnect();
+    this.sub?.disconnect();
+  }
+}
