@@ -1,3 +1,4 @@
 export * from './app-process';
 export * from './test-env';
 export * from './wait';
+export * from './http';
