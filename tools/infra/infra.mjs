@@ -65,7 +65,8 @@ async function waitFor(what, check, timeoutMs, everyMs = 250) {
 
 function readPid(file) {
   try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
+    // first line: postmaster.pid holds more lines after the pid
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0].trim());
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
