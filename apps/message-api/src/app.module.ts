@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@live/app';
 import { AppConfig, SERVICE } from './app.config';
+import { MessagesController } from './messages/messages.controller';
+import { MessagesService } from './messages/messages.service';
+import { RateLimiter } from './messages/rate-limiter';
 
 @Module({})
 export class AppModule {
@@ -8,7 +11,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true })],
-      providers: [{ provide: AppConfig, useValue: config }],
+      controllers: [MessagesController],
+      providers: [{ provide: AppConfig, useValue: config }, RateLimiter, MessagesService],
     };
   }
 }

@@ -19,7 +19,7 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
   const topic = `${env.topicPrefix}${Topics.ChatAccepted}`;
 
   beforeAll(async () => {
-    app = await AppProcess.start('message-processor', { LOG_LEVEL: 'debug' });
+    app = await AppProcess.start('message-processor', { LOG_LEVEL: 'debug', CHAT_DISPLAY_BUDGET: '1000' });
     producer = new Kafka({ brokers: env.kafkaBrokers, clientId: 'delivery-int-spec', logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     await pg.connect();
@@ -31,6 +31,10 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
     redis.disconnect();
     await app.stop();
   });
+
+  /** the show's chat log stream: what joiners and reconnecting viewers read */
+  const logged = async (broadcastId: string) =>
+    ((await redis.xrange(keys.broadcast.chatLog(broadcastId), '-', '+')) as [string, string[]][]).map(([seq, f]) => ({ ...JSON.parse(f[1]), seq }));
 
   const stored = async (broadcastId: string) =>
     (await pg.query('SELECT message_id, text FROM chat.messages WHERE broadcast_id = $1 ORDER BY accepted_at', [broadcastId])).rows;
@@ -50,8 +54,9 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
     });
     expect(rows).toEqual([{ message_id: line.messageId, text: 'first!' }]);
     await waitFor('redis count', async () => (await redis.get(keys.broadcast.chatCount(show))) === '1');
-    const recent = (await redis.lrange(keys.broadcast.recentChat(show), 0, -1)).map((l) => JSON.parse(l));
+    const recent = await logged(show);
     expect(recent.map((l) => l.messageId)).toEqual([line.messageId]);
+    expect(recent[0].seq).toMatch(/^\d+-\d+$/);
     // the correlation id of the Kafka record reaches the consumer's logs
     await waitFor('correlation id in consumer logs', () => app.output.some((l) => l.includes('corr-delivery-1')));
   });
@@ -68,15 +73,14 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
     await waitFor('marker stored', async () => (await stored(show)).length === 2);
     expect((await stored(show)).map((r) => r.text)).toEqual(['again', 'marker']);
     expect(await redis.get(keys.broadcast.chatCount(show))).toBe('2');
-    expect(await redis.llen(keys.broadcast.recentChat(show))).toBe(2);
+    expect((await logged(show)).map((l) => l.text)).toEqual(['again', 'marker']);
   });
 
   it('keeps per-show order for lines sent in sequence', async () => {
     const show = `show-${randomUUID()}`;
     const lines = Array.from({ length: 30 }, (_, i) => chatLine(show, `line ${i}`));
     for (const l of lines) await producer.send({ topic, acks: -1, messages: [{ key: show, value: JSON.stringify(l) }] });
-    await waitFor('30 lines listed', async () => (await redis.llen(keys.broadcast.recentChat(show))) === 30);
-    const recent = (await redis.lrange(keys.broadcast.recentChat(show), 0, -1)).map((l) => JSON.parse(l).text);
-    expect(recent).toEqual(lines.map((l) => l.text));
+    await waitFor('30 lines logged', async () => (await logged(show)).length === 30);
+    expect((await logged(show)).map((l) => l.text)).toEqual(lines.map((l) => l.text));
   });
 });

@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@live/app';
 import { AppConfig, SERVICE } from './app.config';
+import { ChatLog } from './chat/chat-log';
+import { ChatModerationConsumer } from './chat/chat-moderation.consumer';
 import { OverlaysConsumer } from './overlays/overlays.consumer';
+import { PresenceService } from './presence/presence.service';
 import { RealtimeServer } from './realtime/realtime.server';
 import { RoomsHandler } from './realtime/rooms.handler';
 
@@ -11,7 +14,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true })],
-      providers: [{ provide: AppConfig, useValue: config }, RealtimeServer, RoomsHandler, OverlaysConsumer],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        RealtimeServer,
+        ChatLog,
+        RoomsHandler,
+        OverlaysConsumer,
+        ChatModerationConsumer,
+        PresenceService,
+      ],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess, http, tokenFor, waitFor } from '@live/testing';
-import { Viewer } from './socket-client';
+import { AppProcess, Viewer, http, tokenFor, waitFor } from '@live/testing';
+
 
 // The operator's flow end to end over HTTP, with real socket.io clients on two ws-gateway
 // processes joined by the Redis adapter: create a show, start it, expose a coupon ->

@@ -3,6 +3,8 @@ export * from './events/chat';
 export * from './events/broadcast';
 export * from './events/overlay';
 export * from './events/moderation';
+export * from './events/chat-settings';
+export * from './chat-payloads';
 export * from './topics';
 export * from './socket-events';
 export * from './redis-keys';

@@ -21,12 +21,23 @@ export function redisKeys(phase: string) {
     pattern: `${p}*`,
     broadcast: {
       status: (broadcastId: string) => key('broadcast', broadcastId, 'status'),
-      recentChat: (broadcastId: string) => key('broadcast', broadcastId, 'recent-chat'),
+      /** stream of shown lines (id = the line's seq): join snapshots and reconnect resync */
+      chatLog: (broadcastId: string) => key('broadcast', broadcastId, 'chat-log'),
+      /** hash: slowModeSeconds, displayBudgetPerSecond */
+      chatSettings: (broadcastId: string) => key('broadcast', broadcastId, 'chat-settings'),
+      /** hash gatewayId -> `<count>:<epoch ms>`: concurrent viewers per gateway process */
+      viewers: (broadcastId: string) => key('broadcast', broadcastId, 'viewers'),
       chatCount: (broadcastId: string) => key('broadcast', broadcastId, 'chat-count'),
       /** hash userId -> ban expiry (epoch ms, 0 = no end) for one show */
       bans: (broadcastId: string) => key('broadcast', broadcastId, 'bans'),
       /** hash overlay key -> Overlay JSON: what a late joiner gets in its snapshot */
       overlays: (broadcastId: string) => key('broadcast', broadcastId, 'overlays'),
+    },
+    chat: {
+      /** token bucket of one viewer in one show */
+      rate: (broadcastId: string, userId: string) => key('chat-rate', `${broadcastId}/${userId}`, 'bucket'),
+      /** the first answer to (user, clientMessageId), kept 10 minutes */
+      idempotency: (userId: string, clientMessageId: string) => key('chat-idem', `${userId}/${clientMessageId}`, 'answer'),
     },
     /** hash userId -> ban expiry (epoch ms, 0 = no end) for every show */
     globalBans: () => key('platform', 'all', 'bans'),

@@ -1,3 +1,4 @@
+import type { ChatLine } from './chat-payloads';
 import type { Overlay } from './events/overlay';
 
 /** socket.io event names: short and stable, shared by ws-gateway and its clients. */
@@ -29,6 +30,8 @@ export interface JoinSnapshot {
   broadcastId: string;
   status: 'scheduled' | 'live' | 'ended';
   overlays: Overlay[];
+  /** the last 50 shown chat lines, oldest first */
+  recentChat: ChatLine[];
   serverTime: string;
 }
 

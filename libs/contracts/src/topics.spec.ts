@@ -5,7 +5,7 @@ import { Topics, TopicSchemas, allTopics, deadLetterTopic } from './topics';
 describe('topics', () => {
   it('follows <domain>.<entity>.<event>.v<N> and has a schema for each', () => {
     for (const topic of allTopics()) {
-      expect(topic).toMatch(/^[a-z]+\.[a-z]+\.[a-z]+\.v\d+$/);
+      expect(topic).toMatch(/^[a-z]+\.[a-z-]+\.[a-z]+\.v\d+$/);
       expect(TopicSchemas[topic]).toBeDefined();
     }
     expect(deadLetterTopic(Topics.ChatAccepted)).toBe('chat.message.accepted.v1.dlt');

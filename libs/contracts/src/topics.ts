@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BroadcastLifecycleV1 } from './events/broadcast';
 import { ChatAcceptedV1 } from './events/chat';
+import { BroadcastChatSettingsV1 } from './events/chat-settings';
 import { ModerationActionV1 } from './events/moderation';
 import { OverlayChangedV1 } from './events/overlay';
 
@@ -13,6 +14,7 @@ export const Topics = {
   BroadcastLifecycle: 'broadcast.lifecycle.changed.v1',
   OverlayChanged: 'broadcast.overlay.changed.v1',
   ModerationAction: 'moderation.action.taken.v1',
+  ChatSettings: 'broadcast.chat-settings.changed.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -22,6 +24,7 @@ export const TopicSchemas = {
   [Topics.BroadcastLifecycle]: BroadcastLifecycleV1,
   [Topics.OverlayChanged]: OverlayChangedV1,
   [Topics.ModerationAction]: ModerationActionV1,
+  [Topics.ChatSettings]: BroadcastChatSettingsV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AllowRoles, CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
 import { IdParam, Dto, ZodPipe, openApiSchema } from '../common/validation';
-import { BroadcastQuery, CreateBroadcast, UpdateBroadcast } from './broadcasts.dto';
+import { BroadcastQuery, ChatSettings, CreateBroadcast, UpdateBroadcast } from './broadcasts.dto';
 import { BroadcastsService } from './broadcasts.service';
 
 @ApiTags('broadcasts')
@@ -41,6 +41,13 @@ export class BroadcastsController {
   @ApiBody({ schema: openApiSchema(UpdateBroadcast) })
   update(@CurrentUser() user: Principal, @Param(new ZodPipe(IdParam)) p: Dto<typeof IdParam>, @Body(new ZodPipe(UpdateBroadcast)) dto: Dto<typeof UpdateBroadcast>) {
     return this.broadcasts.update(user, p.id, dto);
+  }
+
+  @Put(':id/chat-settings')
+  @ApiOperation({ summary: 'Slow mode and the display budget of the show chat' })
+  @ApiBody({ schema: openApiSchema(ChatSettings) })
+  chatSettings(@CurrentUser() user: Principal, @Param(new ZodPipe(IdParam)) p: Dto<typeof IdParam>, @Body(new ZodPipe(ChatSettings)) dto: Dto<typeof ChatSettings>) {
+    return this.broadcasts.setChatSettings(user, p.id, dto);
   }
 
   @Post(':id/start')

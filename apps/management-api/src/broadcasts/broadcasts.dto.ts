@@ -29,3 +29,13 @@ export const BroadcastQuery = z
   })
   .strict();
 export type BroadcastQuery = z.infer<typeof BroadcastQuery>;
+
+export const ChatSettings = z
+  .object({
+    /** one line per N seconds per viewer; 0 turns slow mode off */
+    slowModeSeconds: z.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(3600),
+    /** lines per second the room shows before sampling; null: the platform default */
+    displayBudgetPerSecond: z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(100_000).nullable().default(null),
+  })
+  .strict();
+export type ChatSettings = z.infer<typeof ChatSettings>;

@@ -9,7 +9,7 @@ import { AppConfig } from '../app.config';
 import { ManagementErrors, assertCanManage, isStaff } from '../common/access';
 import { Page, decodeCursor, toPage } from '../common/pagination';
 import { ManagementTx } from '../outbox/management-tx';
-import { BroadcastQuery, CreateBroadcast, UpdateBroadcast } from './broadcasts.dto';
+import { BroadcastQuery, ChatSettings, CreateBroadcast, UpdateBroadcast } from './broadcasts.dto';
 
 export interface BroadcastView {
   id: string;
@@ -20,6 +20,7 @@ export interface BroadcastView {
   startedAt: string | null;
   endedAt: string | null;
   ingest: { url: string; streamKey: string };
+  chat: { slowModeSeconds: number; displayBudgetPerSecond: number | null };
   playbackUrl: string;
   createdAt: string;
 }
@@ -42,6 +43,7 @@ export class BroadcastsService {
       startedAt: b.startedAt?.toISOString() ?? null,
       endedAt: b.endedAt?.toISOString() ?? null,
       ingest: { url: this.config.RTMP_INGEST_URL, streamKey: b.streamKey },
+      chat: { slowModeSeconds: b.chatSlowModeSeconds, displayBudgetPerSecond: b.chatDisplayBudget },
       // a placeholder until the encoder serves it
       playbackUrl: `${this.config.PLAYBACK_BASE_URL}/${b.id}/master.m3u8`,
       createdAt: b.createdAt.toISOString(),
@@ -70,6 +72,8 @@ export class BroadcastsService {
         startedAt: null,
         endedAt: null,
         streamKey: randomBytes(18).toString('base64url'),
+        chatSlowModeSeconds: 0,
+        chatDisplayBudget: null,
       });
       await m.getRepository(BroadcastEntity).insert(b);
       const saved = await m.getRepository(BroadcastEntity).findOneByOrFail({ id: b.id });
@@ -108,6 +112,19 @@ export class BroadcastsService {
       if (dto.scheduledAt) b.scheduledAt = new Date(dto.scheduledAt);
       await m.getRepository(BroadcastEntity).save(b);
       audit('broadcast.update', { type: 'broadcast', id, broadcastId: id }, dto);
+      return this.view(b);
+    });
+  }
+
+  /** Slow mode and the room's display budget; message-api and message-processor read the mirror. */
+  async setChatSettings(user: Principal, id: string, dto: ChatSettings): Promise<BroadcastView> {
+    return this.tx.run(user, async ({ m, emit, audit }) => {
+      const b = await this.getManaged(user, id, m, true);
+      b.chatSlowModeSeconds = dto.slowModeSeconds;
+      b.chatDisplayBudget = dto.displayBudgetPerSecond;
+      await m.getRepository(BroadcastEntity).save(b);
+      emit(Topics.ChatSettings, id, { broadcastId: id, slowModeSeconds: dto.slowModeSeconds, displayBudgetPerSecond: dto.displayBudgetPerSecond });
+      audit('broadcast.chat-settings', { type: 'broadcast', id, broadcastId: id }, dto);
       return this.view(b);
     });
   }

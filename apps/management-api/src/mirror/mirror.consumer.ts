@@ -23,11 +23,16 @@ export class MirrorConsumer implements OnApplicationBootstrap {
     await this.kafka
       .createConsumer({
         groupId: 'management-api.redis-mirror',
-        topics: [Topics.BroadcastLifecycle, Topics.ModerationAction],
+        topics: [Topics.BroadcastLifecycle, Topics.ModerationAction, Topics.ChatSettings],
         handleBatch: async (events) => {
           const tx = this.redis.client.multi();
           for (const { value } of events) {
-            if ('status' in value) {
+            if ('slowModeSeconds' in value) {
+              const key = keys.broadcast.chatSettings(value.broadcastId);
+              tx.hset(key, 'slowModeSeconds', String(value.slowModeSeconds));
+              if (value.displayBudgetPerSecond === null) tx.hdel(key, 'displayBudgetPerSecond');
+              else tx.hset(key, 'displayBudgetPerSecond', String(value.displayBudgetPerSecond));
+            } else if ('status' in value) {
               const key = keys.broadcast.status(value.broadcastId);
               if (value.status === 'ended') tx.set(key, 'ended', 'EX', ENDED_TTL_SECONDS);
               else tx.set(key, value.status);

@@ -1,7 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Topics } from '@live/contracts';
+import { ChatMessageRepository } from '@live/chat-data-access';
 import { KafkaService } from '@live/kafka';
 import { MetricsService } from '@live/metrics';
+import { AppConfig } from '../app.config';
 import { DeliveryService } from './delivery.service';
 
 export const DELIVERY_GROUP = 'message-processor.delivery';
@@ -14,7 +16,9 @@ export class DeliveryConsumer implements OnApplicationBootstrap {
   constructor(
     private readonly kafka: KafkaService,
     private readonly delivery: DeliveryService,
+    private readonly messages: ChatMessageRepository,
     private readonly metrics: MetricsService,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -24,11 +28,27 @@ export class DeliveryConsumer implements OnApplicationBootstrap {
       .createConsumer({
         groupId: DELIVERY_GROUP,
         topics: [Topics.ChatAccepted],
+        // the window: the broker holds the fetch until CHAT_WINDOW_MS passed (or 1 MB is there)
+        fetch: this.config.CHAT_BATCHING ? { minBytes: 1 << 20, maxWaitTimeInMs: this.config.CHAT_WINDOW_MS } : { maxWaitTimeInMs: this.config.CHAT_WINDOW_MS },
         handleBatch: async (events) => {
           consumed.inc(events.length);
-          const result = await this.delivery.persist(events.map((e) => e.value));
+          const result = await this.delivery.deliver(events.map((e) => e.value));
           stored.inc(result.stored);
-          this.logger.debug(`batch of ${events.length}, ${result.stored} new, correlationIds=${events.map((e) => e.correlationId ?? '-').join(',')}`);
+          this.logger.debug(
+            `window of ${events.length}: ${result.stored} new, ${result.shown} shown, ${result.suppressed} suppressed; correlationIds=${events.map((e) => e.correlationId ?? '-').join(',')}`,
+          );
+        },
+      })
+      .start();
+
+    // moderators' deletes: the record keeps the line, marked deleted (replay leaves it out)
+    await this.kafka
+      .createConsumer({
+        groupId: 'message-processor.moderation',
+        topics: [Topics.ModerationAction],
+        handleBatch: async (events) => {
+          const ids = events.flatMap((e) => (e.value.action === 'message.deleted' ? [e.value.messageId] : []));
+          await this.messages.markDeleted(ids);
         },
       })
       .start();

@@ -1,40 +1,101 @@
-import { Injectable } from '@nestjs/common';
-import { ChatAcceptedV1 } from '@live/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { ChatAcceptedV1, ChatBatch, ChatLine, SocketEvents, SocketRooms } from '@live/contracts';
 import { ChatMessageRepository } from '@live/chat-data-access';
+import { MetricsService } from '@live/metrics';
 import { RedisService } from '@live/redis';
+import { Emitter } from '@socket.io/redis-emitter';
+import { AppConfig } from '../app.config';
+import { DisplayBudget } from './display-budget';
 
-/** Lines kept per show for join snapshots. */
-export const RECENT_CHAT_LIMIT = 50;
+const SETTINGS_TTL_MS = 1_000;
 
+/**
+ * One window of chat (the lines of a Kafka fetch, per show, at most CHAT_WINDOW_MAX_LINES):
+ * persist every line (idempotent on messageId), pick what the room shows within its display
+ * budget, append those to the show's chat log stream (their seq), broadcast one chat.batch
+ * to the room on every gateway, and count what was new. The caller commits offsets after.
+ */
 @Injectable()
 export class DeliveryService {
+  private readonly emitter: Emitter;
+  private readonly budget = new DisplayBudget();
+  private readonly settings = new Map<string, { budget: number; at: number }>();
+  private readonly shownLines;
+  private readonly suppressedLines;
+  private readonly frames;
+
   constructor(
     private readonly messages: ChatMessageRepository,
     private readonly redis: RedisService,
-  ) {}
+    @Inject(AppConfig) private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.emitter = new Emitter(redis.client, { key: redis.keys.socketIoChannel() });
+    this.shownLines = metrics.counter('chat_lines_shown_total', 'chat lines broadcast to rooms');
+    this.suppressedLines = metrics.counter('chat_lines_suppressed_total', 'chat lines left out by display budgets');
+    this.frames = metrics.counter('chat_frames_total', 'chat.batch events broadcast');
+  }
 
-  /**
-   * Persists a batch (idempotent on messageId), then updates each show's recent lines and
-   * count for the messages that were new. Redelivery after a crash inserts nothing and so
-   * counts nothing twice.
-   */
-  async persist(batch: ChatAcceptedV1[]): Promise<{ stored: number }> {
+  async deliver(batch: ChatAcceptedV1[]): Promise<{ stored: number; shown: number; suppressed: number }> {
     // a producer retry can put the same message twice into one Kafka batch
     const unique = [...new Map(batch.map((m) => [m.messageId, m])).values()];
-    const inserted = await this.messages.insertMany(unique);
-    if (inserted.size === 0) return { stored: 0 };
-    const fresh = unique.filter((m) => inserted.has(m.messageId));
-    const { keys } = this.redis;
-    const pipeline = this.redis.client.multi();
     const perShow = new Map<string, ChatAcceptedV1[]>();
-    for (const m of fresh) perShow.set(m.broadcastId, [...(perShow.get(m.broadcastId) ?? []), m]);
-    for (const [broadcastId, lines] of perShow) {
-      const recent = keys.broadcast.recentChat(broadcastId);
-      pipeline.rpush(recent, ...lines.map((l) => JSON.stringify(l)));
-      pipeline.ltrim(recent, -RECENT_CHAT_LIMIT, -1);
-      pipeline.incrby(keys.broadcast.chatCount(broadcastId), lines.length);
+    for (const m of unique) perShow.set(m.broadcastId, [...(perShow.get(m.broadcastId) ?? []), m]);
+    const total = { stored: 0, shown: 0, suppressed: 0 };
+    for (const [showId, lines] of perShow) {
+      for (let i = 0; i < lines.length; i += this.config.CHAT_WINDOW_MAX_LINES) {
+        const r = await this.window(showId, lines.slice(i, i + this.config.CHAT_WINDOW_MAX_LINES));
+        total.stored += r.stored;
+        total.shown += r.shown;
+        total.suppressed += r.suppressed;
+      }
     }
-    await pipeline.exec();
-    return { stored: fresh.length };
+    return total;
   }
+
+  private async window(showId: string, lines: ChatAcceptedV1[]) {
+    const flags = this.budget.select(showId, await this.displayBudget(showId), lines);
+    // durable first: every accepted line is stored, shown or not
+    const inserted = await this.messages.insertMany(lines.map((l, i) => ({ ...l, shown: flags[i] })));
+    const shown = lines.filter((_, i) => flags[i]);
+    const suppressed = lines.length - shown.length;
+    const { keys, client } = this.redis;
+
+    const log = keys.broadcast.chatLog(showId);
+    const tx = client.multi();
+    for (const l of shown) tx.xadd(log, 'MAXLEN', '~', this.config.CHAT_LOG_MAXLEN, '*', 'line', JSON.stringify(toLine('', l)));
+    if (inserted.size > 0) tx.incrby(keys.broadcast.chatCount(showId), inserted.size);
+    const results = (await tx.exec()) ?? [];
+    const chatLines = shown.map((l, i) => toLine(String(results[i]?.[1]), l));
+
+    const room = this.emitter.to(SocketRooms.broadcast(showId));
+    if (this.config.CHAT_BATCHING) {
+      if (chatLines.length > 0 || suppressed > 0) {
+        room.emit(SocketEvents.ChatBatch, { broadcastId: showId, lines: chatLines, suppressed } satisfies ChatBatch);
+        this.frames.inc();
+      }
+    } else {
+      // baseline for the benchmark: one broadcast per line
+      for (const line of chatLines) room.emit(SocketEvents.ChatBatch, { broadcastId: showId, lines: [line], suppressed: 0 } satisfies ChatBatch);
+      if (suppressed > 0) room.emit(SocketEvents.ChatBatch, { broadcastId: showId, lines: [], suppressed } satisfies ChatBatch);
+      this.frames.inc(chatLines.length + (suppressed > 0 ? 1 : 0));
+    }
+    this.shownLines.inc(chatLines.length);
+    this.suppressedLines.inc(suppressed);
+    return { stored: inserted.size, shown: chatLines.length, suppressed };
+  }
+
+  /** The show's override (chat settings, mirrored by management) or the default; cached 1 s. */
+  private async displayBudget(showId: string): Promise<number> {
+    const cached = this.settings.get(showId);
+    if (cached && Date.now() - cached.at < SETTINGS_TTL_MS) return cached.budget;
+    const raw = await this.redis.client.hget(this.redis.keys.broadcast.chatSettings(showId), 'displayBudgetPerSecond');
+    const budget = raw && Number(raw) > 0 ? Number(raw) : this.config.CHAT_DISPLAY_BUDGET;
+    this.settings.set(showId, { budget, at: Date.now() });
+    return budget;
+  }
+}
+
+function toLine(seq: string, m: ChatAcceptedV1): ChatLine {
+  return { seq, messageId: m.messageId, userId: m.userId, userName: m.userName, roles: m.roles, text: m.text, acceptedAt: m.acceptedAt };
 }

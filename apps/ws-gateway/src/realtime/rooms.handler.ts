@@ -1,10 +1,19 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Ack, JoinSnapshot, Overlay, SocketEvents, SocketRooms } from '@live/contracts';
+import { Ack, ChatLine, JoinSnapshot, Overlay, SocketEvents, SocketRooms } from '@live/contracts';
 import { RedisService } from '@live/redis';
 import { z } from 'zod';
+import { ChatLog } from '../chat/chat-log';
 import { RealtimeServer, RealtimeSocket } from './realtime.server';
 
-const JoinRequest = z.object({ broadcastId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a broadcast id') }).strict();
+const JoinRequest = z
+  .object({
+    broadcastId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a broadcast id'),
+    /** reconnecting: the seq of the last chat line seen; the ack carries what came after */
+    lastSeq: z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be the seq of a chat line').optional(),
+  })
+  .strict();
+
+type JoinAck = Ack<{ snapshot: JoinSnapshot; missed?: { lines: ChatLine[]; complete: boolean } }>;
 
 const invalid = (issue: z.core.$ZodIssue): Ack<never> => ({
   ok: false,
@@ -19,15 +28,16 @@ export class RoomsHandler implements OnModuleInit {
   constructor(
     private readonly realtime: RealtimeServer,
     private readonly redis: RedisService,
+    private readonly chatLog: ChatLog,
   ) {}
 
   onModuleInit(): void {
     this.realtime.handle((socket) => {
-      socket.on(SocketEvents.Join, (payload: unknown, ack?: (a: Ack<{ snapshot: JoinSnapshot }>) => void) =>
+      socket.on(SocketEvents.Join, (payload: unknown, ack?: (a: JoinAck) => void) =>
         void this.join(socket, payload).then((a) => ack?.(a)),
       );
       socket.on(SocketEvents.Leave, async (payload: unknown, ack?: (a: Ack<object>) => void) => {
-        const req = JoinRequest.safeParse(payload);
+        const req = JoinRequest.pick({ broadcastId: true }).safeParse(payload);
         if (!req.success) return ack?.(invalid(req.error.issues[0]));
         await socket.leave(SocketRooms.broadcast(req.data.broadcastId));
         ack?.({ ok: true });
@@ -35,22 +45,28 @@ export class RoomsHandler implements OnModuleInit {
     });
   }
 
-  private async join(socket: RealtimeSocket, payload: unknown): Promise<Ack<{ snapshot: JoinSnapshot }>> {
+  private async join(socket: RealtimeSocket, payload: unknown): Promise<JoinAck> {
     const req = JoinRequest.safeParse(payload);
     if (!req.success) return invalid(req.error.issues[0]);
-    const { broadcastId } = req.data;
-    const snapshot = await this.snapshot(broadcastId);
-    if (!snapshot) return { ok: false, code: 'NOT_FOUND', message: 'broadcast not found', field: 'broadcastId' };
+    const { broadcastId, lastSeq } = req.data;
+    // join first, read after: a line sent in between arrives twice rather than never
+    // (clients dedupe by messageId)
     await socket.join(SocketRooms.broadcast(broadcastId));
-    return { ok: true, snapshot };
+    const [snapshot, missed] = await Promise.all([this.snapshot(broadcastId), lastSeq ? this.chatLog.after(broadcastId, lastSeq) : undefined]);
+    if (!snapshot) {
+      await socket.leave(SocketRooms.broadcast(broadcastId));
+      return { ok: false, code: 'NOT_FOUND', message: 'broadcast not found', field: 'broadcastId' };
+    }
+    return { ok: true, snapshot, ...(missed ? { missed } : {}) };
   }
 
   /** Built from Redis only: management mirrors the status, the overlay consumer the overlays. */
   async snapshot(broadcastId: string): Promise<JoinSnapshot | undefined> {
     const { keys, client } = this.redis;
-    const [status, overlays] = await Promise.all([
+    const [status, overlays, recentChat] = await Promise.all([
       client.get(keys.broadcast.status(broadcastId)),
       client.hvals(keys.broadcast.overlays(broadcastId)),
+      this.chatLog.recent(broadcastId),
     ]);
     if (!status) return undefined;
     const now = Date.now();
@@ -58,6 +74,6 @@ export class RoomsHandler implements OnModuleInit {
       .map((o) => JSON.parse(o) as Overlay)
       .filter((o) => !o.expiresAt || Date.parse(o.expiresAt) > now)
       .sort((a, b) => a.shownAt.localeCompare(b.shownAt));
-    return { broadcastId, status: status as JoinSnapshot['status'], overlays: live, serverTime: new Date(now).toISOString() };
+    return { broadcastId, status: status as JoinSnapshot['status'], overlays: live, recentChat, serverTime: new Date(now).toISOString() };
   }
 }

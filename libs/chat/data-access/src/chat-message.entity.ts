@@ -30,4 +30,11 @@ export class ChatMessageEntity {
 
   @Column({ name: 'stored_at', type: 'timestamptz', default: () => 'now()' })
   storedAt!: Date;
+
+  /** false when the room's display budget left the line out (it is stored and counted all the same) */
+  @Column({ name: 'shown', type: 'boolean', default: true })
+  shown!: boolean;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt!: Date | null;
 }

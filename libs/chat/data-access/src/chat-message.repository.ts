@@ -11,7 +11,7 @@ export class ChatMessageRepository {
    * One bulk INSERT ... ON CONFLICT DO NOTHING: redelivered messages are skipped. Returns the
    * ids that were new, so follow-up effects (counters) happen once per message.
    */
-  async insertMany(messages: ChatAcceptedV1[]): Promise<Set<string>> {
+  async insertMany(messages: (ChatAcceptedV1 & { shown?: boolean })[]): Promise<Set<string>> {
     if (messages.length === 0) return new Set();
     const result = await this.dataSource
       .createQueryBuilder()
@@ -27,12 +27,18 @@ export class ChatMessageRepository {
           text: m.text,
           clientMessageId: m.clientMessageId,
           acceptedAt: new Date(m.acceptedAt),
+          shown: m.shown ?? true,
         })),
       )
       .orIgnore()
       .returning(['messageId'])
       .execute();
     return new Set((result.raw as { message_id: string }[]).map((r) => r.message_id));
+  }
+
+  async markDeleted(messageIds: string[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.dataSource.query('UPDATE chat.messages SET deleted_at = now() WHERE message_id = ANY($1::uuid[]) AND deleted_at IS NULL', [messageIds]);
   }
 
   countByBroadcast(broadcastId: string): Promise<number> {

@@ -1,5 +1,6 @@
 import { managementEntities } from './entities';
 import { CreateManagement1795310000000 } from './migrations/1795310000000-create-management';
+import { BroadcastChatSettings1795330000000 } from './migrations/1795330000000-broadcast-chat-settings';
 
 export * from './entities';
 
@@ -7,5 +8,5 @@ export * from './entities';
 export const managementDatabase = {
   schema: 'management',
   entities: managementEntities,
-  migrations: [CreateManagement1795310000000],
+  migrations: [CreateManagement1795310000000, BroadcastChatSettings1795330000000],
 };

@@ -31,6 +31,11 @@ export interface ConsumerSpec<T extends TopicName> {
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   sessionTimeout?: number;
+  /**
+   * The fetch window: the broker answers when minBytes are there or maxWaitTimeInMs has
+   * passed. A micro-batching consumer sets minBytes high so a batch spans the whole window.
+   */
+  fetch?: { minBytes?: number; maxWaitTimeInMs?: number; maxBytesPerPartition?: number };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -80,6 +85,7 @@ export class EventConsumer<T extends TopicName> {
       rebalanceTimeout: 30_000,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 5_000 },
+      ...this.spec.fetch,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {

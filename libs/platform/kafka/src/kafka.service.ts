@@ -11,6 +11,7 @@ import { currentCorrelationId } from '@live/logging';
 import { Admin, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
 import { PublishTimeoutError, withTimeout } from './errors';
 import { EventConsumer, ConsumerSpec } from './event-consumer';
+import { GroupCommitSender } from './group-commit';
 import { KAFKA_OPTIONS, KafkaOptions } from './kafka.options';
 
 export interface PublishRecord<T extends TopicName> {
@@ -44,6 +45,7 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
   private readonly logger = new Logger('Kafka');
   readonly kafka: Kafka;
   private readonly producer: Producer;
+  private readonly sender: GroupCommitSender;
   private admin?: Admin;
   private readonly consumers = new Set<EventConsumer<TopicName>>();
 
@@ -65,6 +67,7 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 100, retries: 5, maxRetryTime: 2_000 },
     });
+    this.sender = new GroupCommitSender(this.producer);
   }
 
   topicName(topic: string): string {
@@ -143,7 +146,7 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
   async sendRaw(physicalTopic: string, messages: Message[]): Promise<void> {
     const ms = this.options.publishTimeoutMs;
     await withTimeout(
-      this.producer.send({ topic: physicalTopic, acks: -1, messages }),
+      this.sender.send(physicalTopic, messages),
       ms,
       () => new PublishTimeoutError(physicalTopic, ms),
     );

@@ -2,3 +2,4 @@ export * from './app-process';
 export * from './test-env';
 export * from './wait';
 export * from './http';
+export * from './socket-viewer';

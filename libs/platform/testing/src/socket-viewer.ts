@@ -1,5 +1,5 @@
-import { Ack, JoinSnapshot } from '@live/contracts';
-import { waitFor } from '@live/testing';
+import { Ack, ChatBatch, ChatLine, JoinSnapshot } from '@live/contracts';
+import { waitFor } from './wait';
 import { Socket, io } from 'socket.io-client';
 
 /** A viewer's socket.io client that records every event it receives. */
@@ -20,9 +20,14 @@ export class Viewer {
     });
   }
 
-  async join(broadcastId: string): Promise<Ack<{ snapshot: JoinSnapshot }>> {
+  async join(broadcastId: string, lastSeq?: string): Promise<Ack<{ snapshot: JoinSnapshot; missed?: { lines: ChatLine[]; complete: boolean } }>> {
     await this.connected();
-    return this.socket.timeout(10_000).emitWithAck('join', { broadcastId });
+    return this.socket.timeout(10_000).emitWithAck('join', { broadcastId, ...(lastSeq ? { lastSeq } : {}) });
+  }
+
+  /** every chat line received in chat.batch events, in arrival order */
+  chatLines(): ChatLine[] {
+    return this.events('chat.batch').flatMap((b: ChatBatch) => b.lines);
   }
 
   events(name: string) {

@@ -1,0 +1,62 @@
+import { PRIORITY_ROLES, Role } from '@live/contracts';
+
+export interface BudgetLine {
+  userId: string;
+  roles: readonly Role[];
+}
+
+/**
+ * How many lines a room shows per second. Each show has a token bucket (capacity: one
+ * second of budget). Lines of sellers, moderators, operators and admins are always shown
+ * (they spend tokens, and may overdraw them); the rest share what is left, picked fairly:
+ * round-robin over the users of the window in random order, so one fast typist cannot
+ * crowd out everyone else.
+ */
+export class DisplayBudget {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  /** One flag per line, in order: shown or left out. */
+  select(showId: string, perSecond: number, lines: readonly BudgetLine[], now = Date.now()): boolean[] {
+    const bucket = this.buckets.get(showId) ?? { tokens: perSecond, at: now };
+    bucket.tokens = Math.min(perSecond, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
+    bucket.at = now;
+
+    const shown = lines.map((l) => l.roles.some((r) => PRIORITY_ROLES.includes(r)));
+    bucket.tokens -= shown.filter(Boolean).length;
+
+    const byUser = new Map<string, number[]>();
+    lines.forEach((l, i) => {
+      if (!shown[i]) byUser.set(l.userId, [...(byUser.get(l.userId) ?? []), i]);
+    });
+    let room = Math.max(0, Math.floor(bucket.tokens));
+    const queues = this.shuffle([...byUser.values()]);
+    while (room > 0 && queues.some((q) => q.length > 0)) {
+      for (const q of queues) {
+        if (room === 0) break;
+        const i = q.shift();
+        if (i === undefined) continue;
+        shown[i] = true;
+        room -= 1;
+        bucket.tokens -= 1;
+      }
+    }
+    // an overdraft by priority lines is paid back over at most one second
+    bucket.tokens = Math.max(bucket.tokens, -perSecond);
+    this.buckets.set(showId, bucket);
+    return shown;
+  }
+
+  forget(showId: string): void {
+    this.buckets.delete(showId);
+  }
+
+  private shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.random() * (i + 1));
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+}

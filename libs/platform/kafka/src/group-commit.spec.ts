@@ -1,0 +1,46 @@
+import type { Producer } from 'kafkajs';
+import { GroupCommitSender } from './group-commit';
+
+describe('GroupCommitSender', () => {
+  function fakeProducer() {
+    const requests: { topic: string; values: string[] }[][] = [];
+    let release: () => void = () => undefined;
+    const producer = {
+      sendBatch: jest.fn(async ({ topicMessages }: { topicMessages: { topic: string; messages: { value: string }[] }[] }) => {
+        requests.push(topicMessages.map((t) => ({ topic: t.topic, values: t.messages.map((m) => m.value) })));
+        await new Promise<void>((r) => (release = r));
+      }),
+    } as unknown as Producer;
+    return { producer, requests, release: () => release() };
+  }
+
+  it('sends at once when idle and groups what arrives during a request, in order', async () => {
+    const { producer, requests, release } = fakeProducer();
+    const sender = new GroupCommitSender(producer);
+    const first = sender.send('t', [{ value: '1' }]);
+    const later = [sender.send('t', [{ value: '2' }]), sender.send('u', [{ value: 'x' }]), sender.send('t', [{ value: '3' }])];
+    expect(requests).toHaveLength(1);
+    release();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    expect(requests[1]).toEqual([
+      { topic: 't', values: ['2', '3'] },
+      { topic: 'u', values: ['x'] },
+    ]);
+    release();
+    await Promise.all(later);
+  });
+
+  it('fails every caller of a failed request, and carries on with the next', async () => {
+    let calls = 0;
+    const producer = {
+      sendBatch: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('broker down');
+      },
+    } as unknown as Producer;
+    const sender = new GroupCommitSender(producer);
+    await expect(sender.send('t', [{ value: '1' }])).rejects.toThrow('broker down');
+    await expect(sender.send('t', [{ value: '2' }])).resolves.toBeUndefined();
+  });
+});
