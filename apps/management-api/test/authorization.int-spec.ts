@@ -19,6 +19,7 @@ const staffOnly: Actor[] = ['operator', 'admin'];
 const cases: Case[] = [
   { name: 'create show', prepare: async (_, owner) => ({ method: 'POST', path: '/v1/broadcasts', body: { title: 't', sellerId: owner, scheduledAt: '2030-01-01T00:00:00Z' } }) },
   { name: 'update show', prepare: async (fx, owner) => ({ method: 'PATCH', path: `/v1/broadcasts/${(await fx.show(owner)).id}`, body: { title: 'new' } }) },
+  { name: 'chat settings', prepare: async (fx, owner) => ({ method: 'PUT', path: `/v1/broadcasts/${(await fx.show(owner)).id}/chat-settings`, body: { slowModeSeconds: 5 } }) },
   { name: 'start show', prepare: async (fx, owner) => ({ method: 'POST', path: `/v1/broadcasts/${(await fx.show(owner)).id}/start` }) },
   { name: 'end show', prepare: async (fx, owner) => ({ method: 'POST', path: `/v1/broadcasts/${(await fx.liveShow(owner)).id}/end` }) },
   { name: 'create product', prepare: async (_, owner) => ({ method: 'POST', path: '/v1/products', body: { name: 'p', price: 1, currency: 'KRW', stock: 1, sellerId: owner } }) },
