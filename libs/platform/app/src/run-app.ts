@@ -25,6 +25,11 @@ export async function runApp(module: unknown, options: RunAppOptions): Promise<I
   app.useGlobalFilters(new HttpErrorFilter());
   await options.configure?.(app);
   await app.listen(options.port, options.host);
+  // outlive the idle timeout of load balancers and client pools (60 s is common): otherwise a
+  // client may send on a keep-alive socket the server is closing that very moment
+  const httpServer = app.getHttpServer() as Server;
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const log = new NestLogger(options.service);
   log.log(`${options.service} listening on http://${options.host}:${options.port}`);
 
