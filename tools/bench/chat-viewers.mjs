@@ -6,6 +6,8 @@ import WebSocket from 'ws';
 
 const { url, broadcastId, count, probes, firstIndex } = JSON.parse(process.argv[2]);
 process.on('disconnect', () => process.exit(0)); // the benchmark went away
+const CHAT_BATCH = Buffer.from('["chat.batch"');
+const MESSAGE_ID = Buffer.from('"messageId"');
 const viewers = [];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,6 +16,14 @@ function connect(index) {
     const ws = new WebSocket(`${url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
     const v = { index, probe: index < probes, lines: 0, frames: 0, suppressed: 0, arrivals: new Map(), priority: new Set(), joined: false };
     ws.on('message', (data) => {
+      // non-probe viewers count lines on the raw bytes: no UTF-8 decoding, native search
+      if (v.joined && !v.probe && data.length > 16) {
+        if (data.indexOf(CHAT_BATCH) === 2) {
+          v.frames += 1;
+          for (let at = data.indexOf(MESSAGE_ID); at !== -1; at = data.indexOf(MESSAGE_ID, at + MESSAGE_ID.length)) v.lines += 1;
+        }
+        return;
+      }
       const msg = data.toString();
       if (msg === '2') return ws.send('3'); // ping -> pong
       if (msg.startsWith('0')) return ws.send('40'); // engine open -> socket.io connect (anonymous)

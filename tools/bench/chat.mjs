@@ -146,12 +146,17 @@ async function runPhase(name, { show, messageApi, workers, rate, sellerShare }) 
   }
   const elapsed = (Date.now() - t0) / 1000;
   const cpu = pids.map(cpuSeconds).reduce((s, c, i) => s + c - cpu0[i], 0) / elapsed;
+  // throughput: what reached viewers while the load was on (plus the short drain above)
+  const windowReports = reports;
   // isolation: a phase that fell behind keeps frames in flight (Kafka, Redis, socket buffers);
   // wait until viewers go quiet so the next phase measures only itself
+  // Loss is judged on the reports taken once quiet: a frame still in flight is late, not lost
+  // (its lateness is in the latency figures, taken from the probes' arrival times).
   const quietStarted = Date.now();
   let lastFrames = -1;
   for (;;) {
-    const frames = (await Promise.all(workers.map((w) => ask(w, 'report', 'report')))).flatMap((r) => r.viewers).reduce((s, v) => s + v.frames, 0);
+    reports = (await Promise.all(workers.map((w) => ask(w, 'report', 'report')))).flatMap((r) => r.viewers);
+    const frames = reports.reduce((s, v) => s + v.frames, 0);
     if (frames === lastFrames || Date.now() - quietStarted > 300_000) break;
     lastFrames = frames;
     await sleep(3_000);
@@ -171,8 +176,8 @@ async function runPhase(name, { show, messageApi, workers, rate, sellerShare }) 
   }
   latencies.sort((a, b) => a - b);
   const deficit = Math.max(0, ...reports.filter((v) => !v.probe).map((v) => acked.size - v.lines));
-  const totalLines = reports.reduce((s, v) => s + v.lines, 0);
-  const totalFrames = reports.reduce((s, v) => s + v.frames, 0);
+  const totalLines = windowReports.reduce((s, v) => s + v.lines, 0);
+  const totalFrames = windowReports.reduce((s, v) => s + v.frames, 0);
   const result = {
     accepted: acked.size,
     rejected: posted.errors,

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaHeaders, Topics, redisKeys } from '@live/contracts';
-import { AppProcess, testEnv, waitFor } from '@live/testing';
+import { AppProcess, chatAccepted, testEnv, waitFor } from '@live/testing';
 import Redis from 'ioredis';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { chatLine } from './chat-line';
 
 // An event sent through the real broker reaches message-processor's consumer group, and its
 // effect is visible in Postgres (chat.messages) and in Redis (recent lines, count).
@@ -41,7 +40,7 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
 
   it('stores the line in Postgres and lists and counts it in Redis', async () => {
     const show = `show-${randomUUID()}`;
-    const line = chatLine(show, 'first!');
+    const line = chatAccepted(show, 'first!');
     await producer.send({
       topic,
       acks: -1,
@@ -63,11 +62,11 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
 
   it('stores and counts a redelivered message once', async () => {
     const show = `show-${randomUUID()}`;
-    const line = chatLine(show, 'again');
+    const line = chatAccepted(show, 'again');
     const record = { key: show, value: JSON.stringify(line) };
     await producer.send({ topic, acks: -1, messages: [record, record] });
     await producer.send({ topic, acks: -1, messages: [record] });
-    const marker = chatLine(show, 'marker');
+    const marker = chatAccepted(show, 'marker');
     await producer.send({ topic, acks: -1, messages: [{ key: show, value: JSON.stringify(marker) }] });
 
     await waitFor('marker stored', async () => (await stored(show)).length === 2);
@@ -78,7 +77,7 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
 
   it('keeps per-show order for lines sent in sequence', async () => {
     const show = `show-${randomUUID()}`;
-    const lines = Array.from({ length: 30 }, (_, i) => chatLine(show, `line ${i}`));
+    const lines = Array.from({ length: 30 }, (_, i) => chatAccepted(show, `line ${i}`));
     for (const l of lines) await producer.send({ topic, acks: -1, messages: [{ key: show, value: JSON.stringify(l) }] });
     await waitFor('30 lines logged', async () => (await logged(show)).length === 30);
     expect((await logged(show)).map((l) => l.text)).toEqual(lines.map((l) => l.text));

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, redisKeys } from '@live/contracts';
-import { AppProcess, sleep, testEnv, waitFor } from '@live/testing';
+import { AppProcess, chatAccepted, sleep, testEnv, waitFor } from '@live/testing';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import { chatLine } from './chat-line';
 
 // SIGTERM while a batch is in hand: the app finishes it, commits, leaves the group and exits 0
 // within its bound; after a restart the message is not processed a second time.
@@ -35,7 +34,7 @@ describe('message-processor graceful shutdown', () => {
     // Hold the consumer inside its batch: the insert waits on a table lock we own.
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE chat.messages IN EXCLUSIVE MODE');
-    const line = chatLine(show, 'held during shutdown');
+    const line = chatAccepted(show, 'held during shutdown');
     await producer.send({ topic: `${env.topicPrefix}${Topics.ChatAccepted}`, acks: -1, messages: [{ key: show, value: JSON.stringify(line) }] });
     await waitFor('the insert to wait on our lock', async () => {
       const r = await pg.query(
@@ -55,7 +54,7 @@ describe('message-processor graceful shutdown', () => {
 
     // After a restart the group resumes after the committed offset: nothing is redone.
     app = await AppProcess.start('message-processor', env0);
-    const marker = chatLine(show, 'after restart');
+    const marker = chatAccepted(show, 'after restart');
     await producer.send({ topic: `${env.topicPrefix}${Topics.ChatAccepted}`, acks: -1, messages: [{ key: show, value: JSON.stringify(marker) }] });
     await waitFor('marker stored', async () => (await pg.query('SELECT 1 FROM chat.messages WHERE message_id = $1', [marker.messageId])).rowCount === 1);
     expect(await redis.get(keys.broadcast.chatCount(show))).toBe('2');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ChatAcceptedV1, KafkaHeaders, Topics, deadLetterTopic } from '@live/contracts';
+import { KafkaHeaders, Topics, deadLetterTopic } from '@live/contracts';
 import { runWithCorrelationId } from '@live/logging';
-import { testEnv, waitFor } from '@live/testing';
+import { chatAccepted, testEnv, waitFor } from '@live/testing';
 import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
 import { ConsumedEvent, KafkaService, NonRetriableError } from '../src';
 
@@ -10,22 +10,6 @@ import { ConsumedEvent, KafkaService, NonRetriableError } from '../src';
 const env = testEnv();
 // each test file gets its own prefix below the run's, so groups and topics start empty
 const prefix = `${env.topicPrefix}kafka-lib-${randomUUID().slice(0, 8)}.`;
-
-function chatLine(broadcastId: string, text = 'hello'): ChatAcceptedV1 {
-  const now = new Date().toISOString();
-  return {
-    eventId: randomUUID(),
-    occurredAt: now,
-    broadcastId,
-    messageId: randomUUID(),
-    clientMessageId: randomUUID(),
-    userId: 'u1',
-    userName: 'Kim',
-    roles: ['viewer'],
-    text,
-    acceptedAt: now,
-  };
-}
 
 describe('platform kafka (real broker)', () => {
   let service: KafkaService;
@@ -76,7 +60,7 @@ describe('platform kafka (real broker)', () => {
   });
 
   it('carries the correlation id of the caller into the record headers', async () => {
-    const line = chatLine('corr-show');
+    const line = chatAccepted('corr-show');
     await runWithCorrelationId('corr-abc-123', () => service.publish(Topics.ChatAccepted, line.broadcastId, line));
     const msgs = await readTopic(`${prefix}${Topics.ChatAccepted}`, (m) => m.some((x) => x.value?.toString().includes(line.messageId)));
     const mine = msgs.find((x) => x.value?.toString().includes(line.messageId))!;
@@ -86,7 +70,7 @@ describe('platform kafka (real broker)', () => {
   });
 
   it('refuses to publish a payload that breaks its contract', async () => {
-    const bad = { ...chatLine('b'), text: '' };
+    const bad = { ...chatAccepted('b'), text: '' };
     await expect(service.publish(Topics.ChatAccepted, 'b', bad)).rejects.toThrow();
   });
 

@@ -3,3 +3,4 @@ export * from './test-env';
 export * from './wait';
 export * from './http';
 export * from './socket-viewer';
+export * from './events';

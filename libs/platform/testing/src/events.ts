@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ChatAcceptedV1 } from '@live/contracts';
 
-export function chatLine(broadcastId: string, text: string): ChatAcceptedV1 {
+/** A valid accepted chat line, for tests that feed the chat topic directly. */
+export function chatAccepted(broadcastId: string, text = 'hello', userId = 'viewer-1'): ChatAcceptedV1 {
   const now = new Date().toISOString();
   return {
     eventId: randomUUID(),
@@ -9,7 +10,7 @@ export function chatLine(broadcastId: string, text: string): ChatAcceptedV1 {
     broadcastId,
     messageId: randomUUID(),
     clientMessageId: randomUUID(),
-    userId: 'viewer-1',
+    userId,
     userName: 'Kim',
     roles: ['viewer'],
     text,
