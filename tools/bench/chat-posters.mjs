@@ -82,4 +82,4 @@ await new Promise((resolve) => {
     }
   }, 5);
 });
-process.send({ type: 'done', acks, errors, seconds: (Date.now() - started) / 1000 });
+process.send({ type: 'done', acks, errors, seconds: (Date.now() - started) / 1000 }, () => process.exit(0));

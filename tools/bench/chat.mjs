@@ -286,6 +286,12 @@ async function main() {
 
   workers.forEach((w) => w.send({ type: 'close' }));
   for (const app of [...apps]) await stopApp(app);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `live|${env.REDIS_PHASE}|*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
   redis.disconnect();
   await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   await admin.end();
@@ -294,6 +300,7 @@ async function main() {
   const topics = (await kafkaAdmin.listTopics()).filter((t) => t.startsWith(env.KAFKA_TOPIC_PREFIX));
   if (topics.length) await kafkaAdmin.deleteTopics({ topics });
   await kafkaAdmin.disconnect();
+  process.exit(0);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -11,9 +11,10 @@ const SETTINGS_TTL_MS = 1_000;
 
 /**
  * One window of chat (the lines of a Kafka fetch, per show, at most CHAT_WINDOW_MAX_LINES):
- * persist every line (idempotent on messageId), pick what the room shows within its display
- * budget, append those to the show's chat log stream (their seq), broadcast one chat.batch
- * to the room on every gateway, and count what was new. The caller commits offsets after.
+ * pick what the room shows within its display budget; store every line (idempotent on
+ * messageId) while appending the shown ones to the show's chat log stream (their seq) and
+ * broadcasting one chat.batch to the room on every gateway; then count what was new. The
+ * caller commits offsets after all of it.
  */
 @Injectable()
 export class DeliveryService {
@@ -55,17 +56,19 @@ export class DeliveryService {
 
   private async window(showId: string, lines: ChatAcceptedV1[]) {
     const flags = this.budget.select(showId, await this.displayBudget(showId), lines);
-    // durable first: every accepted line is stored, shown or not
-    const inserted = await this.messages.insertMany(lines.map((l, i) => ({ ...l, shown: flags[i] })));
     const shown = lines.filter((_, i) => flags[i]);
     const suppressed = lines.length - shown.length;
     const { keys, client } = this.redis;
 
+    // Storing and showing run side by side: both finish before the offsets are committed, so
+    // a crash redoes the window (the insert is idempotent), and Postgres is off the path from
+    // broker to screen.
+    const storing = this.messages.insertMany(lines.map((l, i) => ({ ...l, shown: flags[i] })));
+    storing.catch(() => undefined); // awaited below; do not let it reject unobserved meanwhile
     const log = keys.broadcast.chatLog(showId);
     const tx = client.multi();
     for (const l of shown) tx.xadd(log, 'MAXLEN', '~', this.config.CHAT_LOG_MAXLEN, '*', 'line', JSON.stringify(toLine('', l)));
-    if (inserted.size > 0) tx.incrby(keys.broadcast.chatCount(showId), inserted.size);
-    const results = (await tx.exec()) ?? [];
+    const results = shown.length ? ((await tx.exec()) ?? []) : [];
     const chatLines = shown.map((l, i) => toLine(String(results[i]?.[1]), l));
 
     const room = this.emitter.to(SocketRooms.broadcast(showId));
@@ -80,6 +83,8 @@ export class DeliveryService {
       if (suppressed > 0) room.emit(SocketEvents.ChatBatch, { broadcastId: showId, lines: [], suppressed } satisfies ChatBatch);
       this.frames.inc(chatLines.length + (suppressed > 0 ? 1 : 0));
     }
+    const inserted = await storing;
+    if (inserted.size > 0) await client.incrby(keys.broadcast.chatCount(showId), inserted.size);
     this.shownLines.inc(chatLines.length);
     this.suppressedLines.inc(suppressed);
     return { stored: inserted.size, shown: chatLines.length, suppressed };
