@@ -12,8 +12,9 @@ export const DEMO_SELLER = 'demo-seller';
 const system: Principal = { sub: 'demo-seed', name: 'demo seed', roles: ['admin'] };
 
 /**
- * `SEED_DEMO=true` (npm run dev sets it): one demo show of `demo-seller` with three products,
- * a coupon and a poll, created through the same services as the API, once per database.
+ * `SEED_DEMO=true` (npm run dev sets it): a demo show of `demo-seller` with three products,
+ * a coupon and a poll, created through the same services as the API whenever there is no
+ * demo show that has not ended.
  */
 @Injectable()
 export class DemoSeed implements OnApplicationBootstrap {
@@ -30,7 +31,12 @@ export class DemoSeed implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.SEED_DEMO) return;
-    const existing = await this.dataSource.getRepository(BroadcastEntity).findOneBy({ sellerId: DEMO_SELLER, title: 'Demo show' });
+    // one demo show that has not ended yet; once it has, the next start seeds a fresh one
+    const existing = await this.dataSource
+      .getRepository(BroadcastEntity)
+      .createQueryBuilder('b')
+      .where('b.seller_id = :seller AND b.title = :title AND b.status <> :ended', { seller: DEMO_SELLER, title: 'Demo show', ended: 'ended' })
+      .getOne();
     if (existing) {
       this.logger.log(`demo show already seeded: ${existing.id} (${existing.status})`);
       return;
