@@ -7,6 +7,8 @@ import { AppConfig } from '../app.config';
 import { DeliveryService } from './delivery.service';
 
 export const DELIVERY_GROUP = 'message-processor.delivery';
+/** a chat line's Kafka record, headers and batch overhead included, roughly */
+const RECORD_BYTES = 512;
 
 /** Kafka entry: the platform consumer parses and validates; the service does the work. */
 @Injectable()
@@ -28,8 +30,13 @@ export class DeliveryConsumer implements OnApplicationBootstrap {
       .createConsumer({
         groupId: DELIVERY_GROUP,
         topics: [Topics.ChatAccepted],
-        // the window: the broker holds the fetch until CHAT_WINDOW_MS passed (or 1 MB is there)
-        fetch: this.config.CHAT_BATCHING ? { minBytes: 1 << 20, maxWaitTimeInMs: this.config.CHAT_WINDOW_MS } : { maxWaitTimeInMs: this.config.CHAT_WINDOW_MS },
+        // The window: the broker holds the fetch until CHAT_WINDOW_MS has passed or about
+        // CHAT_WINDOW_MAX_LINES lines are there, whichever comes first (minBytes counts bytes,
+        // so lines are estimated at RECORD_BYTES each; the split into <= max-line windows below
+        // is exact).
+        fetch: this.config.CHAT_BATCHING
+          ? { minBytes: this.config.CHAT_WINDOW_MAX_LINES * RECORD_BYTES, maxWaitTimeInMs: this.config.CHAT_WINDOW_MS }
+          : { maxWaitTimeInMs: this.config.CHAT_WINDOW_MS },
         handleBatch: async (events) => {
           consumed.inc(events.length);
           const result = await this.delivery.deliver(events.map((e) => e.value));
