@@ -10,5 +10,9 @@ export class AppConfig extends ConfigClass(
     ...redisEnv,
     ...databaseEnv,
     PORT: env.port(3003),
+    /** taps per second of a batch's span a person can plausibly make */
+    HEARTS_MAX_TAPS_PER_SECOND: env.positiveInt(15),
+    /** implausible batches a viewer may send in a minute before it is throttled (429) */
+    HEARTS_MAX_STRIKES: env.positiveInt(5),
   }),
 ) {}

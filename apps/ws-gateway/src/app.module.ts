@@ -3,6 +3,7 @@ import { PlatformModule } from '@live/app';
 import { AppConfig, SERVICE } from './app.config';
 import { ChatLog } from './chat/chat-log';
 import { ChatModerationConsumer } from './chat/chat-moderation.consumer';
+import { CountersService } from './counters/counters.service';
 import { OverlaysConsumer } from './overlays/overlays.consumer';
 import { PresenceService } from './presence/presence.service';
 import { RealtimeServer } from './realtime/realtime.server';
@@ -22,6 +23,7 @@ export class AppModule {
         OverlaysConsumer,
         ChatModerationConsumer,
         PresenceService,
+        CountersService,
       ],
     };
   }

@@ -4,6 +4,7 @@ export * from './events/broadcast';
 export * from './events/overlay';
 export * from './events/moderation';
 export * from './events/chat-settings';
+export * from './events/burst';
 export * from './chat-payloads';
 export * from './topics';
 export * from './socket-events';

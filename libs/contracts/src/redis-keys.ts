@@ -28,10 +28,22 @@ export function redisKeys(phase: string) {
       /** hash gatewayId -> `<count>:<epoch ms>`: concurrent viewers per gateway process */
       viewers: (broadcastId: string) => key('broadcast', broadcastId, 'viewers'),
       chatCount: (broadcastId: string) => key('broadcast', broadcastId, 'chat-count'),
+      /** epoch ms the show went live (video position 0 of heart taps) */
+      startedAt: (broadcastId: string) => key('broadcast', broadcastId, 'started-at'),
+      /** the show's heart total (INCRBY) */
+      hearts: (broadcastId: string) => key('broadcast', broadcastId, 'hearts'),
+      /** sorted set userId -> taps: the tappers' ranking */
+      heartsRank: (broadcastId: string) => key('broadcast', broadcastId, 'hearts-rank'),
+      /** hash userId -> implausible batches in the current minute (anti-cheat throttle) */
+      heartsStrikes: (broadcastId: string) => key('broadcast', broadcastId, 'hearts-strikes'),
       /** hash userId -> ban expiry (epoch ms, 0 = no end) for one show */
       bans: (broadcastId: string) => key('broadcast', broadcastId, 'bans'),
       /** hash overlay key -> Overlay JSON: what a late joiner gets in its snapshot */
       overlays: (broadcastId: string) => key('broadcast', broadcastId, 'overlays'),
+    },
+    hearts: {
+      /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */
+      batch: (broadcastId: string, userId: string, batchId: string) => key('hearts-batch', `${broadcastId}/${userId}/${batchId}`, 'answer'),
     },
     chat: {
       /** token bucket of one viewer in one show */

@@ -19,6 +19,12 @@ export const SocketEvents = {
 
 export type SocketEventName = (typeof SocketEvents)[keyof typeof SocketEvents];
 
+/** `hearts.count`: the show's heart total, pushed at most every 500 ms */
+export interface HeartsCount {
+  broadcastId: string;
+  total: number;
+}
+
 /** socket.io room names. */
 export const SocketRooms = {
   broadcast: (broadcastId: string) => `broadcast:${broadcastId}`,

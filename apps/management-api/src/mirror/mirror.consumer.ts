@@ -36,6 +36,7 @@ export class MirrorConsumer implements OnApplicationBootstrap {
               const key = keys.broadcast.status(value.broadcastId);
               if (value.status === 'ended') tx.set(key, 'ended', 'EX', ENDED_TTL_SECONDS);
               else tx.set(key, value.status);
+              if (value.status === 'live') tx.set(keys.broadcast.startedAt(value.broadcastId), String(Date.parse(value.at)));
             } else if (value.action === 'ban' || value.action === 'unban') {
               const key = value.broadcastId ? keys.broadcast.bans(value.broadcastId) : keys.globalBans();
               if (value.action === 'ban') tx.hset(key, value.userId, value.until ? String(Date.parse(value.until)) : '0');

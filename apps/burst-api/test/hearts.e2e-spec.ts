@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { HeartsTappedV1, Topics, redisKeys } from '@live/contracts';
+import { AppProcess, Http, Viewer, http, testEnv, tokenFor, waitFor } from '@live/testing';
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+
+// Heart taps on the real stack: exact to the tap through concurrency, retries and duplicates;
+// implausible batches refused and their senders throttled; viewers get aggregated ticks.
+describe('hearts', () => {
+  const env = testEnv();
+  const keys = redisKeys(env.redisPhase);
+  const redis = new Redis(env.redisUrl);
+  let management: AppProcess;
+  let burst: AppProcess;
+  let gateway: AppProcess;
+  let seller: Http;
+  const viewers: Viewer[] = [];
+
+  beforeAll(async () => {
+    [management, burst, gateway] = await Promise.all([AppProcess.start('management-api'), AppProcess.start('burst-api'), AppProcess.start('ws-gateway')]);
+    seller = http(management.url, tokenFor(`seller-${randomUUID()}`, ['seller']));
+  });
+
+  afterAll(async () => {
+    viewers.forEach((v) => v.close());
+    redis.disconnect();
+    await Promise.all([management, burst, gateway].map((a) => a?.stop()));
+  });
+
+  async function liveShow(): Promise<string> {
+    const show = (await seller.post('/v1/broadcasts', { title: 'hearts', scheduledAt: new Date().toISOString() })).body;
+    await seller.post(`/v1/broadcasts/${show.id}/start`);
+    await waitFor('started-at mirrored', async () => (await redis.get(keys.broadcast.startedAt(show.id))) !== null);
+    return show.id;
+  }
+
+  const tapper = (userId: string) => http(burst.url, tokenFor(userId, ['viewer']));
+  const taps = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i * 100);
+
+  it('counts exactly once per batch through concurrent clients, retries and duplicates', async () => {
+    const show = await liveShow();
+    const users = Array.from({ length: 20 }, (_, i) => `tapper-${i}-${randomUUID().slice(0, 6)}`);
+    const expected = new Map<string, number>();
+    const sends: Promise<unknown>[] = [];
+    for (const user of users) {
+      const api = tapper(user);
+      for (let b = 0; b < 10; b++) {
+        const batchId = `b-${b}`;
+        const n = 1 + ((b * 7 + user.length) % 10); // 1-10 taps, within 15/s of a 1 s span
+        const body = { batchId, taps: taps(n) };
+        expected.set(user, (expected.get(user) ?? 0) + n);
+        // every batch sent twice at once, and every third a third time later (a retry)
+        sends.push(api.post(`/v1/broadcasts/${show}/hearts`, body), api.post(`/v1/broadcasts/${show}/hearts`, body));
+        if (b % 3 === 0) sends.push(new Promise((r) => setTimeout(r, 50)).then(() => api.post(`/v1/broadcasts/${show}/hearts`, body)));
+      }
+    }
+    const results = (await Promise.all(sends)) as { status: number }[];
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const total = [...expected.values()].reduce((a, b) => a + b, 0);
+    expect(Number(await redis.get(keys.broadcast.hearts(show)))).toBe(total);
+
+    const summary = await tapper(users[0]).get(`/v1/broadcasts/${show}/hearts?limit=20`);
+    expect(summary.body.total).toBe(total);
+    expect(Object.fromEntries(summary.body.top.map((t: { userId: string; count: number }) => [t.userId, t.count]))).toEqual(Object.fromEntries(expected));
+    const counts = summary.body.top.map((t: { count: number }) => t.count);
+    expect(counts).toEqual([...counts].sort((a: number, b: number) => b - a));
+    expect((await tapper(users[0]).get(`/v1/broadcasts/${show}/hearts`)).body.top).toHaveLength(10);
+
+    // every batch reached the analytics log, once per batch id
+    const seen = new Map<string, HeartsTappedV1>();
+    const consumer = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `${env.topicPrefix}hearts-spec-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.HeartsTapped}`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const e = JSON.parse(message.value!.toString()) as HeartsTappedV1;
+        if (e.broadcastId === show) seen.set(e.eventId, e);
+      },
+    });
+    await waitFor('200 batches logged', () => seen.size === 200, { timeoutMs: 30_000 });
+    await consumer.disconnect();
+    expect([...seen.values()].reduce((n, e) => n + e.taps.length, 0)).toBe(total);
+  });
+
+  it('refuses implausible batches with the reason and throttles who keeps sending them', async () => {
+    const show = await liveShow();
+    const api = tapper(`cheat-${randomUUID()}`);
+    const post = (body: unknown) => api.post(`/v1/broadcasts/${show}/hearts`, body);
+    const tooFast = await post({ batchId: 'x1', taps: taps(30, 0).map((t) => Math.floor(t / 10)) }); // 30 taps in 0.3 s
+    expect(tooFast.status).toBe(400);
+    expect(tooFast.body).toMatchObject({ code: 'IMPLAUSIBLE_TAPS', field: 'taps' });
+    expect(tooFast.body.message).toContain('per second');
+    expect((await post({ batchId: 'x2', taps: taps(61) })).body.message).toContain('at most 60');
+    expect((await post({ batchId: 'x3', taps: [500, 400] })).body.message).toContain('must not decrease');
+    expect((await post({ batchId: 'x4', taps: [3_600_000_000] })).body.message).toContain('running time');
+    expect((await post({ batchId: 'x5', taps: [1, 0] })).status).toBe(400);
+    const throttled = await post({ batchId: 'ok-now', taps: [100] });
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('60');
+    expect(Number((await redis.get(keys.broadcast.hearts(show))) ?? 0)).toBe(0);
+  });
+
+  it('answers bad input and unknown or idle shows with the field named', async () => {
+    const show = await liveShow();
+    const api = tapper(`v-${randomUUID()}`);
+    for (const [body, field] of [
+      [{ taps: [1] }, 'batchId'],
+      [{ batchId: 'a', taps: [] }, 'taps'],
+      [{ batchId: 'a', taps: [1.5] }, 'taps'],
+      [{ batchId: 'a', taps: 'many' }, 'taps'],
+      [{ batchId: 'a', taps: [1], extra: 1 }, 'extra'],
+    ] as const) {
+      const res = await api.post(`/v1/broadcasts/${show}/hearts`, body);
+      expect({ status: res.status, field: res.body.field }).toEqual({ status: 400, field });
+    }
+    expect((await api.post(`/v1/broadcasts/${randomUUID()}/hearts`, { batchId: 'a', taps: [1] })).status).toBe(404);
+    expect((await http(burst.url).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'a', taps: [1] })).status).toBe(401);
+    expect((await api.get(`/v1/broadcasts/${show}/hearts?limit=0`)).body.field).toBe('limit');
+    await seller.post(`/v1/broadcasts/${show}/end`);
+    const ended = await waitFor('ended mirrored', async () => {
+      const r = await api.post(`/v1/broadcasts/${show}/hearts`, { batchId: 'late', taps: [1] });
+      return r.status === 409 ? r : undefined;
+    });
+    expect(ended.body.code).toBe('NOT_LIVE');
+  });
+
+  it('pushes hearts.count aggregated, at most every 500 ms', async () => {
+    const show = await liveShow();
+    const v = new Viewer(gateway.url);
+    viewers.push(v);
+    await waitFor('joined', async () => (await v.join(show)).ok);
+    const api = tapper(`burst-${randomUUID()}`);
+    const others = Array.from({ length: 30 }, (_, i) => tapper(`crowd-${i}-${randomUUID().slice(0, 4)}`));
+    const started = Date.now();
+    await Promise.all(others.map((o, i) => o.post(`/v1/broadcasts/${show}/hearts`, { batchId: `c${i}`, taps: taps(5) })));
+    await api.post(`/v1/broadcasts/${show}/hearts`, { batchId: 'last', taps: taps(3) });
+    const final = await v.waitForEvent('hearts.count', (c) => c.broadcastId === show && c.total === 153);
+    expect(final.total).toBe(153);
+    const ticks = v.events('hearts.count').filter((c) => c.broadcastId === show);
+    // 31 batches in well under a few seconds: a handful of ticks, not one per batch or tap
+    expect(ticks.length).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 500) + 1);
+    expect(ticks.length).toBeLessThan(31);
+  });
+});
