@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@live/app';
 import { AppConfig, SERVICE } from './app.config';
+import { CouponsController } from './coupons/coupons.controller';
+import { CouponsService } from './coupons/coupons.service';
 import { databaseSpec } from './database';
 import { HeartsController } from './hearts/hearts.controller';
 import { HeartsService } from './hearts/hearts.service';
@@ -11,8 +13,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
-      controllers: [HeartsController],
-      providers: [{ provide: AppConfig, useValue: config }, HeartsService],
+      controllers: [HeartsController, CouponsController],
+      providers: [{ provide: AppConfig, useValue: config }, HeartsService, CouponsService],
     };
   }
 }

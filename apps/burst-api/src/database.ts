@@ -1,4 +1,4 @@
 import { DatabaseSpec } from '@live/app';
+import { burstDatabase } from '@live/burst-data-access';
 
-/** This service's schema; its tables arrive with the migrations of the features that need them. */
-export const databaseSpec: DatabaseSpec = { schema: 'burst', entities: [], migrations: [] };
+export const databaseSpec: DatabaseSpec = burstDatabase;

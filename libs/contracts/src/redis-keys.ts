@@ -41,6 +41,12 @@ export function redisKeys(phase: string) {
       /** hash overlay key -> Overlay JSON: what a late joiner gets in its snapshot */
       overlays: (broadcastId: string) => key('broadcast', broadcastId, 'overlays'),
     },
+    coupon: {
+      /** hash: broadcastId, exposed, remaining, perUser, validFrom, validUntil (ms) */
+      state: (couponId: string) => key('coupon', couponId, 'state'),
+      /** hash userId -> claims so far */
+      claims: (couponId: string) => key('coupon', couponId, 'claims'),
+    },
     hearts: {
       /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */
       batch: (broadcastId: string, userId: string, batchId: string) => key('hearts-batch', `${broadcastId}/${userId}/${batchId}`, 'answer'),

@@ -25,6 +25,13 @@ export interface HeartsCount {
   total: number;
 }
 
+/** `coupon.stock`: what is left of an exposed coupon, pushed at most every 500 ms */
+export interface CouponStock {
+  broadcastId: string;
+  couponId: string;
+  remaining: number;
+}
+
 /** socket.io room names. */
 export const SocketRooms = {
   broadcast: (broadcastId: string) => `broadcast:${broadcastId}`,

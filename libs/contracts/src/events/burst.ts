@@ -12,3 +12,15 @@ export const HeartsTappedV1 = EventEnvelope.extend({
   totalAfter: z.number().int().min(0),
 });
 export type HeartsTappedV1 = z.infer<typeof HeartsTappedV1>;
+
+/** A coupon claim that took one from the stock (Redis); burst-api persists it. */
+export const CouponClaimedV1 = EventEnvelope.extend({
+  claimId: z.uuid(),
+  broadcastId: z.string().min(1).max(64),
+  couponId: z.uuid(),
+  userId: z.string().min(1).max(128),
+  /** this viewer's n-th claim of this coupon (1..per-user limit) */
+  ordinal: z.number().int().min(1),
+  remaining: z.number().int().min(0),
+});
+export type CouponClaimedV1 = z.infer<typeof CouponClaimedV1>;

@@ -1,0 +1,16 @@
+import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
+import { CouponsService } from './coupons.service';
+
+@Controller('v1/broadcasts/:id/coupons/:couponId/claims')
+@UseGuards(JwtAuthGuard)
+export class CouponsController {
+  constructor(private readonly coupons: CouponsService) {}
+
+  /** 201 `{ claimId, remaining }`; 409 already claimed or not exposed; 410 sold out. */
+  @Post()
+  @HttpCode(201)
+  claim(@CurrentUser() user: Principal, @Param('id') id: string, @Param('couponId') couponId: string) {
+    return this.coupons.claim(user, id, couponId);
+  }
+}
