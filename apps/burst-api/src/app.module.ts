@@ -6,6 +6,8 @@ import { CouponsService } from './coupons/coupons.service';
 import { databaseSpec } from './database';
 import { HeartsController } from './hearts/hearts.controller';
 import { HeartsService } from './hearts/hearts.service';
+import { VotesController } from './polls/votes.controller';
+import { VotesService } from './polls/votes.service';
 
 @Module({})
 export class AppModule {
@@ -13,8 +15,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
-      controllers: [HeartsController, CouponsController],
-      providers: [{ provide: AppConfig, useValue: config }, HeartsService, CouponsService],
+      controllers: [HeartsController, CouponsController, VotesController],
+      providers: [{ provide: AppConfig, useValue: config }, HeartsService, CouponsService, VotesService],
     };
   }
 }

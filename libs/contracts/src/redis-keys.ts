@@ -47,6 +47,14 @@ export function redisKeys(phase: string) {
       /** hash userId -> claims so far */
       claims: (couponId: string) => key('coupon', couponId, 'claims'),
     },
+    poll: {
+      /** hash: broadcastId, open (1/0), options (how many) */
+      state: (pollId: string) => key('poll', pollId, 'state'),
+      /** hash userId -> option voted */
+      voters: (pollId: string) => key('poll', pollId, 'voters'),
+      /** hash option index -> votes */
+      tally: (pollId: string) => key('poll', pollId, 'tally'),
+    },
     hearts: {
       /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */
       batch: (broadcastId: string, userId: string, batchId: string) => key('hearts-batch', `${broadcastId}/${userId}/${batchId}`, 'answer'),

@@ -32,6 +32,13 @@ export interface CouponStock {
   remaining: number;
 }
 
+/** `poll.tally`: votes per option of an open poll, pushed at most twice a second */
+export interface PollTally {
+  broadcastId: string;
+  pollId: string;
+  votes: number[];
+}
+
 /** socket.io room names. */
 export const SocketRooms = {
   broadcast: (broadcastId: string) => `broadcast:${broadcastId}`,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BroadcastLifecycleV1 } from './events/broadcast';
 import { ChatAcceptedV1 } from './events/chat';
 import { BroadcastChatSettingsV1 } from './events/chat-settings';
-import { CouponClaimedV1, HeartsTappedV1 } from './events/burst';
+import { CouponClaimedV1, HeartsTappedV1, PollVotedV1 } from './events/burst';
 import { ModerationActionV1 } from './events/moderation';
 import { OverlayChangedV1 } from './events/overlay';
 
@@ -18,6 +18,7 @@ export const Topics = {
   ChatSettings: 'broadcast.chat-settings.changed.v1',
   HeartsTapped: 'burst.hearts.tapped.v1',
   CouponClaimed: 'burst.coupon.claimed.v1',
+  PollVoted: 'burst.poll.voted.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -30,6 +31,7 @@ export const TopicSchemas = {
   [Topics.ChatSettings]: BroadcastChatSettingsV1,
   [Topics.HeartsTapped]: HeartsTappedV1,
   [Topics.CouponClaimed]: CouponClaimedV1,
+  [Topics.PollVoted]: PollVotedV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };

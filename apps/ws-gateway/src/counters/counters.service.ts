@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CouponStock, HeartsCount, SocketEvents, SocketRooms } from '@live/contracts';
+import { CouponStock, HeartsCount, PollTally, SocketEvents, SocketRooms } from '@live/contracts';
 import { RedisService } from '@live/redis';
 import { RealtimeServer } from '../realtime/realtime.server';
 
@@ -18,6 +18,7 @@ export class CountersService implements OnApplicationBootstrap, OnApplicationShu
   private timer?: NodeJS.Timeout;
   private readonly lastHearts = new Map<string, number>();
   private readonly lastStock = new Map<string, number>();
+  private readonly lastTally = new Map<string, string>();
 
   constructor(
     private readonly realtime: RealtimeServer,
@@ -49,13 +50,27 @@ export class CountersService implements OnApplicationBootstrap, OnApplicationShu
       io.local.to(SocketRooms.broadcast(show)).emit(SocketEvents.HeartsCount, payload);
     });
 
-    const coupons = shows.flatMap((show, i) =>
-      ((overlayKeys[i]?.[1] as string[]) ?? []).filter((k) => k.startsWith('coupon:')).map((k) => ({ show, couponId: k.slice('coupon:'.length) })),
-    );
-    if (coupons.length === 0) return;
-    const stock = client.multi();
-    for (const c of coupons) stock.hget(keys.coupon.state(c.couponId), 'remaining');
-    const remaining = ((await stock.exec()) ?? []) as [unknown, string | null][];
+    const slots = (prefix: string) =>
+      shows.flatMap((show, i) => ((overlayKeys[i]?.[1] as string[]) ?? []).filter((k) => k.startsWith(prefix)).map((k) => ({ show, id: k.slice(prefix.length) })));
+    const coupons = slots('coupon:').map((c) => ({ show: c.show, couponId: c.id }));
+    const polls = slots('poll:');
+    if (coupons.length === 0 && polls.length === 0) return;
+    const more = client.multi();
+    for (const c of coupons) more.hget(keys.coupon.state(c.couponId), 'remaining');
+    for (const p of polls) more.hgetall(keys.poll.tally(p.id)).hget(keys.poll.state(p.id), 'options');
+    const answers = ((await more.exec()) ?? []) as [unknown, unknown][];
+    const remaining = answers.slice(0, coupons.length) as [unknown, string | null][];
+    polls.forEach((p, i) => {
+      const tally = (answers[coupons.length + 2 * i]?.[1] ?? {}) as Record<string, string>;
+      const options = Number(answers[coupons.length + 2 * i + 1]?.[1] ?? 0);
+      if (!options) return;
+      const votes = Array.from({ length: options }, (_, o) => Number(tally[String(o)] ?? 0));
+      const key = JSON.stringify(votes);
+      if (this.lastTally.get(p.id) === key) return;
+      this.lastTally.set(p.id, key);
+      const payload: PollTally = { broadcastId: p.show, pollId: p.id, votes };
+      io.local.to(SocketRooms.broadcast(p.show)).emit(SocketEvents.PollTally, payload);
+    });
     coupons.forEach((c, i) => {
       const left = remaining[i]?.[1];
       if (left === null || left === undefined || this.lastStock.get(c.couponId) === Number(left)) return;

@@ -24,3 +24,14 @@ export const CouponClaimedV1 = EventEnvelope.extend({
   remaining: z.number().int().min(0),
 });
 export type CouponClaimedV1 = z.infer<typeof CouponClaimedV1>;
+
+/** A viewer's vote in an open poll (one per viewer and poll). */
+export const PollVotedV1 = EventEnvelope.extend({
+  voteId: z.uuid(),
+  broadcastId: z.string().min(1).max(64),
+  pollId: z.uuid(),
+  userId: z.string().min(1).max(128),
+  /** index into the poll's options */
+  option: z.number().int().min(0).max(5),
+});
+export type PollVotedV1 = z.infer<typeof PollVotedV1>;
