@@ -8,6 +8,7 @@ import { HeartsController } from './hearts/hearts.controller';
 import { HeartsService } from './hearts/hearts.service';
 import { VotesController } from './polls/votes.controller';
 import { VotesService } from './polls/votes.service';
+import { ShowEndService } from './show-end/show-end.service';
 
 @Module({})
 export class AppModule {
@@ -16,7 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
       controllers: [HeartsController, CouponsController, VotesController],
-      providers: [{ provide: AppConfig, useValue: config }, HeartsService, CouponsService, VotesService],
+      providers: [{ provide: AppConfig, useValue: config }, ShowEndService, HeartsService, CouponsService, VotesService],
     };
   }
 }

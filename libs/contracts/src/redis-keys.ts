@@ -30,6 +30,9 @@ export function redisKeys(phase: string) {
       chatCount: (broadcastId: string) => key('broadcast', broadcastId, 'chat-count'),
       /** epoch ms the show went live (video position 0 of heart taps) */
       startedAt: (broadcastId: string) => key('broadcast', broadcastId, 'started-at'),
+      /** sets of the coupon and poll ids burst-api saw for the show (what the end flush covers) */
+      coupons: (broadcastId: string) => key('broadcast', broadcastId, 'coupons'),
+      polls: (broadcastId: string) => key('broadcast', broadcastId, 'polls'),
       /** the show's heart total (INCRBY) */
       hearts: (broadcastId: string) => key('broadcast', broadcastId, 'hearts'),
       /** sorted set userId -> taps: the tappers' ranking */

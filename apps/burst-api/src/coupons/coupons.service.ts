@@ -73,6 +73,7 @@ export class CouponsService implements OnModuleInit, OnApplicationBootstrap {
             if (!value.key.startsWith('coupon:')) continue;
             const couponId = value.key.slice('coupon:'.length);
             const state = keys.coupon.state(couponId);
+            tx.sadd(keys.broadcast.coupons(value.broadcastId), couponId);
             if (value.action === 'show' && value.overlay) {
               const d = value.overlay.data as { totalQuantity: number; perUserLimit: number; validFrom: string; validUntil: string };
               tx.hset(state, {

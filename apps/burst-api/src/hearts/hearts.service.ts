@@ -6,6 +6,7 @@ import { KafkaService } from '@live/kafka';
 import { RedisService } from '@live/redis';
 import { createHash } from 'node:crypto';
 import { AppConfig } from '../app.config';
+import { ShowEndService } from '../show-end/show-end.service';
 
 export const MAX_TAPS_PER_BATCH = 60;
 const BATCH_TTL_SECONDS = 3600;
@@ -51,6 +52,7 @@ export class HeartsService implements OnModuleInit {
   constructor(
     private readonly redis: RedisService,
     private readonly kafka: KafkaService,
+    private readonly showEnd: ShowEndService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -114,6 +116,11 @@ export class HeartsService implements OnModuleInit {
       .zrevrange(keys.broadcast.heartsRank(showId), 0, limit - 1, 'WITHSCORES')
       .exec()) as [unknown, unknown][];
     if (!status) throw CommonErrors.notFound('broadcast', 'id');
+    // an ended show's counters live in Postgres once flushed
+    if (status === 'ended') {
+      const flushed = await this.showEnd.heartsAfterEnd(showId, limit);
+      if (flushed) return flushed;
+    }
     const pairs = top as string[];
     const ranked = [];
     for (let i = 0; i < pairs.length; i += 2) ranked.push({ userId: pairs[i], count: Number(pairs[i + 1]) });

@@ -55,7 +55,9 @@ export class VotesService implements OnModuleInit, OnApplicationBootstrap {
           const tx = client.multi();
           for (const { value } of events) {
             if (!value.key.startsWith('poll:')) continue;
-            const state = keys.poll.state(value.key.slice('poll:'.length));
+            const pollId = value.key.slice('poll:'.length);
+            const state = keys.poll.state(pollId);
+            tx.sadd(keys.broadcast.polls(value.broadcastId), pollId);
             if (value.action === 'show' && value.overlay) {
               const options = (value.overlay.data as { options: string[] }).options.length;
               tx.hset(state, { broadcastId: value.broadcastId, open: '1', options: String(options) });

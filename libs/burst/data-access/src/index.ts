@@ -1,8 +1,9 @@
 import { CreateCouponClaims1795340000000 } from './migrations/1795340000000-create-coupon-claims';
+import { CreateShowFlush1795350000000 } from './migrations/1795350000000-create-show-flush';
 
 /** What burst-api hands to the platform's DatabaseModule and migration runner. */
 export const burstDatabase = {
   schema: 'burst',
   entities: [],
-  migrations: [CreateCouponClaims1795340000000],
+  migrations: [CreateCouponClaims1795340000000, CreateShowFlush1795350000000],
 };

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Topics, redisKeys } from '@live/contracts';
+import { AppProcess, Http, http, sleep, testEnv, tokenFor, waitFor } from '@live/testing';
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+
+// Show end: hearts, ranks, coupon stock and poll tallies move to Postgres exactly once (a
+// second delivery of the event changes nothing), the Redis keys go, reads come from Postgres.
+describe('show-end flush', () => {
+  const env = testEnv();
+  const keys = redisKeys(env.redisPhase);
+  const redis = new Redis(env.redisUrl);
+  const pg = new Client({ connectionString: env.databaseUrl });
+  let management: AppProcess;
+  let burst: AppProcess;
+  let seller: Http;
+  let sellerId: string;
+
+  beforeAll(async () => {
+    [management, burst] = await Promise.all([AppProcess.start('management-api'), AppProcess.start('burst-api')]);
+    sellerId = `seller-${randomUUID()}`;
+    seller = http(management.url, tokenFor(sellerId, ['seller']));
+    await pg.connect();
+  });
+
+  afterAll(async () => {
+    redis.disconnect();
+    await pg.end();
+    await Promise.all([management, burst].map((a) => a?.stop()));
+  });
+
+  const viewer = (u: string) => http(burst.url, tokenFor(u, ['viewer']));
+  const rows = async (sql: string, show: string) => (await pg.query(sql, [show])).rows;
+
+  it('flushes exactly once and reads from Postgres afterwards', async () => {
+    const show = (await seller.post('/v1/broadcasts', { title: 'end me', scheduledAt: new Date().toISOString() })).body.id as string;
+    await seller.post(`/v1/broadcasts/${show}/start`);
+    await waitFor('live in redis', async () => (await redis.get(keys.broadcast.startedAt(show))) !== null);
+    const now = Date.now();
+    const coupon = (
+      await seller.post(`/v1/broadcasts/${show}/coupons`, {
+        name: 'c', discountType: 'percent', discountValue: 5, totalQuantity: 50,
+        validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString(),
+      })
+    ).body.id;
+    const poll = (await seller.post(`/v1/broadcasts/${show}/polls`, { question: 'q', options: ['a', 'b'] })).body.id;
+    await seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
+    await seller.post(`/v1/broadcasts/${show}/polls/${poll}/open`);
+
+    // taps with duplicates, some claims and votes
+    const users = Array.from({ length: 12 }, (_, i) => `fan-${i}-${randomUUID().slice(0, 4)}`);
+    await Promise.all(users.flatMap((u, i) => [0, 1, 1].map((b) => viewer(u).post(`/v1/broadcasts/${show}/hearts`, { batchId: `b${b}`, taps: Array(1 + (i % 5)).fill(0).map((_, k) => k * 100) }))));
+    await waitFor('coupon claimable', async () => (await viewer(users[0]).post(`/v1/broadcasts/${show}/coupons/${coupon}/claims`)).status === 201);
+    await Promise.all(users.slice(1, 6).map((u) => viewer(u).post(`/v1/broadcasts/${show}/coupons/${coupon}/claims`)));
+    await waitFor('poll open', async () => (await viewer(users[0]).post(`/v1/broadcasts/${show}/polls/${poll}/votes`, { option: 1 })).status === 201);
+    await Promise.all(users.slice(1, 8).map((u, i) => viewer(u).post(`/v1/broadcasts/${show}/polls/${poll}/votes`, { option: i % 2 })));
+
+    const before = await viewer(users[0]).get(`/v1/broadcasts/${show}/hearts?limit=100`);
+    const expectedTotal = users.reduce((n, _, i) => n + 2 * (1 + (i % 5)), 0);
+    expect(before.body.total).toBe(expectedTotal);
+
+    expect((await seller.post(`/v1/broadcasts/${show}/end`)).status).toBe(200);
+    await waitFor('flushed', async () => (await rows('SELECT 1 FROM burst.show_flushes WHERE broadcast_id = $1', show)).length === 1);
+    expect((await rows('SELECT total::int FROM burst.hearts_totals WHERE broadcast_id = $1', show))[0].total).toBe(expectedTotal);
+    const ranks = await rows('SELECT user_id AS "userId", count::int AS count FROM burst.hearts_ranks WHERE broadcast_id = $1', show);
+    expect(new Map(ranks.map((r) => [r.userId, r.count]))).toEqual(new Map(before.body.top.map((t: { userId: string; count: number }) => [t.userId, t.count])));
+    expect(await rows('SELECT remaining, claimed FROM burst.coupon_stock WHERE broadcast_id = $1', show)).toEqual([{ remaining: 44, claimed: 6 }]);
+    expect(await rows('SELECT option, votes FROM burst.poll_tallies WHERE broadcast_id = $1 ORDER BY option', show)).toEqual([
+      { option: 0, votes: 4 },
+      { option: 1, votes: 4 },
+    ]);
+    await waitFor('redis keys dropped', async () => (await redis.exists(keys.broadcast.hearts(show), keys.broadcast.heartsRank(show), keys.coupon.state(coupon), keys.poll.tally(poll))) === 0);
+
+    await waitFor('status ended mirrored', async () => (await redis.get(keys.broadcast.status(show))) === 'ended');
+    const after = await viewer(users[0]).get(`/v1/broadcasts/${show}/hearts?limit=3`);
+    expect(after.body.total).toBe(expectedTotal);
+    expect(after.body.top).toHaveLength(3);
+
+    // a second delivery of "ended" (a new event, the same show) changes nothing
+    const producer = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    const at = new Date().toISOString();
+    await producer.send({
+      topic: `${env.topicPrefix}${Topics.BroadcastLifecycle}`,
+      messages: [{ key: show, value: JSON.stringify({ eventId: randomUUID(), occurredAt: at, broadcastId: show, sellerId, status: 'ended', at }) }],
+    });
+    await producer.disconnect();
+    await waitFor('second delivery handled', () => burst.output.some((l) => l.includes(`${show}: already flushed`)));
+    await sleep(200);
+    expect((await rows('SELECT total::int FROM burst.hearts_totals WHERE broadcast_id = $1', show))[0].total).toBe(expectedTotal);
+    expect((await rows('SELECT count(*)::int AS n FROM burst.hearts_ranks WHERE broadcast_id = $1', show))[0].n).toBe(users.length);
+  });
+});
