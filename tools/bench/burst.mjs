@@ -1,0 +1,249 @@
+#!/usr/bin/env node
+// npm run bench:burst -- heart taps through a 30x spike, with a coupon drop in the spike,
+// then a baseline in the same run: one request per tap doing UPDATE ... SET count = count + 1
+// in Postgres. Starts what it needs (its own database, Redis phase and topic prefix), prints
+// a summary and writes bench/results/burst.json. Traffic goes to 127.0.0.1 only.
+//
+// Settings (env): BENCH_RATE (steady heart batches/s, 500; the spike is 30x), BENCH_STEADY_SECONDS (10),
+// BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2 load processes), BENCH_USERS (6000),
+// BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_BASELINE_SECONDS (15).
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const jwt = require('jsonwebtoken');
+const pg = require('pg');
+const Redis = require('ioredis');
+
+const num = (name, fallback) => Number(process.env[name] ?? fallback);
+const params = {
+  steadyBatchesPerSec: num('BENCH_RATE', 500),
+  spikeFactor: 30,
+  steadySeconds: num('BENCH_STEADY_SECONDS', 10),
+  spikeSeconds: num('BENCH_SECONDS', 60),
+  loadProcesses: num('BENCH_WORKERS', 2),
+  users: num('BENCH_USERS', 6000),
+  couponStock: num('BENCH_COUPON_STOCK', 1000),
+  claimers: num('BENCH_CLAIMERS', 5000),
+  baselineSeconds: num('BENCH_BASELINE_SECONDS', 15),
+};
+const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const secret = 'dev-only-insecure-secret-change-me';
+const baseDb = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/live');
+const dbName = `live_bench_${runId}`;
+const env = {
+  ...process.env,
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'warn',
+  LOG_PRETTY: 'false',
+  AUTH_JWT_SECRET: secret,
+  REDIS_PHASE: `bench-${runId}`,
+  DATABASE_URL: Object.assign(new URL(baseDb), { pathname: `/${dbName}` }).toString(),
+  KAFKA_TOPIC_PREFIX: `bench-${runId}.`,
+};
+const log = (msg) => console.log(`[bench:burst ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted, p) => (sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)) : null);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const children = [];
+async function startApp(name) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [`dist/apps/${name}/apps/${name}/src/main.js`], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/health/ready`)).status === 200) return { name, url, child };
+    } catch {
+      // not yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${name} not ready`);
+}
+
+function load(opts) {
+  const per = Math.ceil(opts.users / params.loadProcesses);
+  return Promise.all(
+    Array.from({ length: params.loadProcesses }, (_, w) => {
+      const worker = fork(path.join(root, 'tools/bench/burst-load.mjs'), [
+        JSON.stringify({ ...opts, users: per, userOffset: w * per, schedule: opts.schedule.map((s) => ({ ...s, rate: s.rate / params.loadProcesses })), runId }),
+      ]);
+      children.push(worker);
+      return new Promise((resolve) => worker.once('message', resolve));
+    }),
+  ).then((parts) => ({
+    statuses: parts.reduce((acc, p) => {
+      for (const [k, v] of Object.entries(p.statuses)) acc[k] = (acc[k] ?? 0) + v;
+      return acc;
+    }, {}),
+    latencies: parts.flatMap((p) => p.latencies).sort((a, b) => a - b),
+    taps: parts.reduce((n, p) => n + p.taps, 0),
+    unsent: parts.reduce((n, p) => n + p.unsent, 0),
+    seconds: Math.max(...parts.map((p) => p.seconds)),
+  }));
+}
+
+// The baseline: a plain HTTP server that does one UPDATE per tap in Postgres.
+async function baseline(adminUrl) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query('CREATE TABLE bench_hearts (id int PRIMARY KEY, count bigint NOT NULL)');
+  await client.query('INSERT INTO bench_hearts VALUES (1, 0)');
+  await client.end();
+  const pool = new pg.Pool({ connectionString: adminUrl, max: 20 });
+  const port = await freePort();
+  const server = http.createServer(async (req, res) => {
+    req.resume();
+    await pool.query('UPDATE bench_hearts SET count = count + 1 WHERE id = 1');
+    res.writeHead(200).end();
+  });
+  await new Promise((r) => server.listen(port, '127.0.0.1', r));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const latencies = [];
+  let done = 0;
+  const until = Date.now() + params.baselineSeconds * 1000;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (Date.now() < until) {
+        const t0 = performance.now();
+        await new Promise((resolve) => http.request({ host: '127.0.0.1', port, method: 'POST', agent }, (r) => r.resume().on('end', resolve)).end());
+        latencies.push(performance.now() - t0);
+        done += 1;
+      }
+    }),
+  );
+  server.close();
+  const counted = Number((await pool.query('SELECT count FROM bench_hearts WHERE id = 1')).rows[0].count);
+  await pool.end();
+  latencies.sort((a, b) => a - b);
+  return { tapsPerSec: Math.round(done / params.baselineSeconds), latencyMs: { p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99) }, exact: counted === done };
+}
+
+async function main() {
+  log(`run ${runId}: ${JSON.stringify(params)}`);
+  execFileSync(process.execPath, ['tools/infra/infra.mjs', 'up'], { cwd: root, stdio: 'inherit' });
+  execFileSync(path.join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'management-api', 'burst-api'], { cwd: root, stdio: 'ignore', env: { ...process.env, NX_DAEMON: 'false' } });
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(baseDb), { pathname: '/postgres' }).toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  for (const app of ['management-api', 'burst-api']) execFileSync(process.execPath, [`dist/apps/${app}/apps/${app}/src/migrate.js`], { cwd: root, env, stdio: 'ignore' });
+  const management = await startApp('management-api');
+  const burst = await startApp('burst-api');
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+  const seller = jwt.sign({ sub: 'bench-seller', roles: ['seller'] }, secret, { algorithm: 'HS256' });
+  const h = { authorization: `Bearer ${seller}`, 'content-type': 'application/json' };
+  const api = (p, body) => fetch(`${management.url}/v1${p}`, { method: 'POST', headers: h, body: body ? JSON.stringify(body) : undefined }).then((r) => r.json());
+  const show = (await api('/broadcasts', { title: 'burst bench', scheduledAt: new Date().toISOString() })).id;
+  await api(`/broadcasts/${show}/start`);
+  const now = Date.now();
+  const coupon = (await api(`/broadcasts/${show}/coupons`, { name: 'drop', discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
+  for (let i = 0; i < 100 && !(await redis.get(`live|${env.REDIS_PHASE}|broadcast:${show}:started-at`)); i++) await sleep(100);
+
+  const spike = params.steadyBatchesPerSec * params.spikeFactor;
+  log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s; a coupon drop mid-spike`);
+  const hearts = load({
+    url: burst.url, show, secret, mode: 'hearts', users: params.users,
+    schedule: [{ seconds: params.steadySeconds, rate: params.steadyBatchesPerSec }, { seconds: 1, rate: (params.steadyBatchesPerSec + spike) / 2 }, { seconds: params.spikeSeconds, rate: spike }],
+  });
+  await sleep((params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000);
+  await api(`/broadcasts/${show}/coupons/${coupon}/expose`);
+  for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:${coupon}:state`, 'exposed')) !== '1'; i++) await sleep(50);
+  const claimsStarted = Date.now();
+  const claims = await load({ url: burst.url, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
+  const claimsSeconds = (Date.now() - claimsStarted) / 1000;
+  const heartsResult = await hearts;
+
+  const redisTotal = Number(await redis.get(`live|${env.REDIS_PHASE}|broadcast:${show}:hearts`));
+  const won = claims.statuses['201'] ?? 0;
+  const remaining = Number(await redis.hget(`live|${env.REDIS_PHASE}|coupon:${coupon}:state`, 'remaining'));
+  await api(`/broadcasts/${show}/end`);
+  const dbc = new pg.Client({ connectionString: env.DATABASE_URL });
+  await dbc.connect();
+  let flushed = null;
+  for (let i = 0; i < 200 && flushed === null; i++) {
+    const r = await dbc.query('SELECT total FROM burst.hearts_totals WHERE broadcast_id = $1', [show]);
+    if (r.rows.length) flushed = Number(r.rows[0].total);
+    else await sleep(100);
+  }
+  const errors = Object.entries(heartsResult.statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0);
+  const spikeSeconds = heartsResult.seconds;
+  const result = {
+    batchesPerSec: Math.round((heartsResult.statuses['200'] ?? 0) / spikeSeconds),
+    spikeTargetBatchesPerSec: spike,
+    tapsPerSec: Math.round(heartsResult.taps / spikeSeconds),
+    latencyMs: { p50: pct(heartsResult.latencies, 50), p95: pct(heartsResult.latencies, 95), p99: pct(heartsResult.latencies, 99) },
+    errors,
+    /** batches the schedule wanted sent that the client held back (20,000 in flight) */
+    unsent: heartsResult.unsent,
+    statuses: heartsResult.statuses,
+    exact: heartsResult.taps === redisTotal && redisTotal === flushed,
+    acceptedTaps: heartsResult.taps,
+    redisTotal,
+    flushedTotal: flushed,
+    coupons: { claimsPerSec: Math.round(params.claimers / claimsSeconds), won, remaining, oversold: Math.max(0, won - params.couponStock), statuses: claims.statuses },
+  };
+  log(`result: ${JSON.stringify(result)}`);
+
+  log(`baseline: one request per tap, UPDATE ... SET count = count + 1, ${params.baselineSeconds} s`);
+  const base = await baseline(env.DATABASE_URL);
+  log(`baseline: ${JSON.stringify(base)}`);
+
+  const out = {
+    name: 'burst',
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    params,
+    result,
+    baseline: base,
+    ratio: base.tapsPerSec ? Number((result.tapsPerSec / base.tapsPerSec).toFixed(2)) : null,
+  };
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  writeFileSync(path.join(root, 'bench/results/burst.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\n${JSON.stringify({ ...out, result: { ...result, statuses: undefined } }, null, 2)}\nwritten to bench/results/burst.json`);
+
+  for (const c of children) c.kill('SIGTERM');
+  await dbc.end();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `live|${env.REDIS_PHASE}|*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+  await sleep(1000);
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.end();
+  process.exit(0);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+main().catch((err) => {
+  console.error(`[bench:burst] failed: ${err.stack ?? err}`);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+});
