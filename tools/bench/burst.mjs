@@ -7,23 +7,19 @@
 // Settings (env): BENCH_RATE (steady heart batches/s, 500; the spike is 30x), BENCH_STEADY_SECONDS (10),
 // BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2 load processes), BENCH_USERS (6000),
 // BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_BASELINE_SECONDS (15).
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchRun, freePort, num, percentile, root, sleep } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const jwt = require('jsonwebtoken');
 const pg = require('pg');
 const Redis = require('ioredis');
 
-const num = (name, fallback) => Number(process.env[name] ?? fallback);
 const params = {
   steadyBatchesPerSec: num('BENCH_RATE', 500),
   spikeFactor: 30,
@@ -35,49 +31,12 @@ const params = {
   claimers: num('BENCH_CLAIMERS', 5000),
   baselineSeconds: num('BENCH_BASELINE_SECONDS', 15),
 };
-const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-const secret = 'dev-only-insecure-secret-change-me';
-const baseDb = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/live');
-const dbName = `live_bench_${runId}`;
-const env = {
-  ...process.env,
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'warn',
-  LOG_PRETTY: 'false',
-  AUTH_JWT_SECRET: secret,
-  REDIS_PHASE: `bench-${runId}`,
-  DATABASE_URL: Object.assign(new URL(baseDb), { pathname: `/${dbName}` }).toString(),
-  KAFKA_TOPIC_PREFIX: `bench-${runId}.`,
+const { runId, secret, env, log, apps, startApp, prepare, cleanUp } = benchRun('burst');
+const pct = (sorted, p) => {
+  const v = percentile(sorted, p);
+  return v === null ? null : Number(v.toFixed(1));
 };
-const log = (msg) => console.log(`[bench:burst ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const pct = (sorted, p) => (sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(1)) : null);
-
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 const children = [];
-async function startApp(name) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [`dist/apps/${name}/apps/${name}/src/main.js`], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
-  children.push(child);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/health/ready`)).status === 200) return { name, url, child };
-    } catch {
-      // not yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${name} not ready`);
-}
 
 function load(opts) {
   const per = Math.ceil(opts.users / params.loadProcesses);
@@ -139,12 +98,7 @@ async function baseline(adminUrl) {
 
 async function main() {
   log(`run ${runId}: ${JSON.stringify(params)}`);
-  execFileSync(process.execPath, ['tools/infra/infra.mjs', 'up'], { cwd: root, stdio: 'inherit' });
-  execFileSync(path.join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'management-api', 'burst-api'], { cwd: root, stdio: 'ignore', env: { ...process.env, NX_DAEMON: 'false' } });
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(baseDb), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  for (const app of ['management-api', 'burst-api']) execFileSync(process.execPath, [`dist/apps/${app}/apps/${app}/src/migrate.js`], { cwd: root, env, stdio: 'ignore' });
+  await prepare(['management-api', 'burst-api'], ['management-api', 'burst-api']);
   const management = await startApp('management-api');
   const burst = await startApp('burst-api');
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -222,28 +176,20 @@ async function main() {
 
   for (const c of children) c.kill('SIGTERM');
   await dbc.end();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `live|${env.REDIS_PHASE}|*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await cleanUp(redis);
   redis.disconnect();
-  await sleep(1000);
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
   process.exit(0);
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
-    for (const c of children) c.kill('SIGKILL');
+    for (const c of [...children, ...apps.map((a) => a.child)]) c.kill('SIGKILL');
     process.exit(130);
   });
 }
 
 main().catch((err) => {
   console.error(`[bench:burst] failed: ${err.stack ?? err}`);
-  for (const c of children) c.kill('SIGKILL');
+  for (const c of [...children, ...apps.map((a) => a.child)]) c.kill('SIGKILL');
   process.exit(1);
 });

@@ -10,23 +10,17 @@
 // Settings (env): BENCH_VIEWERS (2000), BENCH_RATE (500), BENCH_SECONDS (60),
 // BENCH_WORKERS (4 viewer processes), BENCH_PROBES (50 viewers that time every line),
 // BENCH_GATEWAYS (1). Priority lines of the shedding phase come from 10 moderators.
-import { execFileSync, fork, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchRun, num, percentile, root, sleep } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const jwt = require('jsonwebtoken');
-const pg = require('pg');
 const Redis = require('ioredis');
-const { Kafka, logLevel } = require('kafkajs');
 
-const num = (name, fallback) => Number(process.env[name] ?? fallback);
 const params = {
   viewers: num('BENCH_VIEWERS', 2000),
   messagesPerSec: num('BENCH_RATE', 500),
@@ -37,61 +31,10 @@ const params = {
   defaultDisplayBudget: 30,
   windowMs: 100,
 };
-const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-const secret = 'dev-only-insecure-secret-change-me';
-const baseDb = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/live');
-const dbName = `live_bench_${runId}`;
-const env = {
-  ...process.env,
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'warn',
-  LOG_PRETTY: 'false',
-  AUTH_JWT_SECRET: secret,
-  REDIS_PHASE: `bench-${runId}`,
-  DATABASE_URL: Object.assign(new URL(baseDb), { pathname: `/${dbName}` }).toString(),
-  KAFKA_TOPIC_PREFIX: `bench-${runId}.`,
+const { runId, secret, env, log, apps, startApp, stopApp, prepare, cleanUp } = benchRun('chat', {
   KAFKA_TOPIC_PARTITIONS: 'chat.message.accepted.v1=6',
-};
-const log = (msg) => console.log(`[bench:chat ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const apps = [];
+});
 const workerProcs = [];
-async function startApp(name, extra = {}) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [`dist/apps/${name}/apps/${name}/src/main.js`], {
-    cwd: root,
-    env: { ...env, ...extra, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const app = { name, port, child, url: `http://127.0.0.1:${port}` };
-  apps.push(app);
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${app.url}/health/ready`)).status === 200) return app;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}`);
-    await sleep(200);
-  }
-  throw new Error(`${name} not ready`);
-}
-
-async function stopApp(app) {
-  app.child.kill('SIGTERM');
-  await new Promise((r) => (app.child.exitCode !== null ? r() : app.child.once('exit', r)));
-  apps.splice(apps.indexOf(app), 1);
-}
 
 const TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 function cpuSeconds(pid) {
@@ -103,11 +46,6 @@ function rssMb(pid) {
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 const platformPids = () => apps.filter((a) => a.name !== 'management-api').map((a) => a.child.pid);
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 function ask(worker, type, reply) {
   return new Promise((resolve) => {
@@ -218,18 +156,7 @@ async function setChat(management, show, displayBudgetPerSecond) {
 
 async function main() {
   log(`run ${runId}: ${JSON.stringify(params)}`);
-  execFileSync(process.execPath, ['tools/infra/infra.mjs', 'up'], { cwd: root, stdio: 'inherit' });
-  execFileSync(path.join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', 'management-api', 'message-api', 'message-processor', 'ws-gateway'], {
-    cwd: root,
-    stdio: 'ignore',
-    env: { ...process.env, NX_DAEMON: 'false' },
-  });
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(baseDb), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  for (const app of ['management-api', 'message-processor']) {
-    execFileSync(process.execPath, [`dist/apps/${app}/apps/${app}/src/migrate.js`], { cwd: root, env, stdio: 'ignore' });
-  }
+  await prepare(['management-api', 'message-api', 'message-processor', 'ws-gateway'], ['management-api', 'message-processor']);
 
   const management = await startApp('management-api');
   const messageApi = await startApp('message-api');
@@ -285,21 +212,8 @@ async function main() {
   console.log(`\n${JSON.stringify(out, null, 2)}\nwritten to bench/results/chat.json`);
 
   workers.forEach((w) => w.send({ type: 'close' }));
-  for (const app of [...apps]) await stopApp(app);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `live|${env.REDIS_PHASE}|*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await cleanUp(redis);
   redis.disconnect();
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-  await admin.end();
-  const kafkaAdmin = new Kafka({ brokers: ['127.0.0.1:9092'], logLevel: logLevel.NOTHING }).admin();
-  await kafkaAdmin.connect();
-  const topics = (await kafkaAdmin.listTopics()).filter((t) => t.startsWith(env.KAFKA_TOPIC_PREFIX));
-  if (topics.length) await kafkaAdmin.deleteTopics({ topics });
-  await kafkaAdmin.disconnect();
   process.exit(0);
 }
 

@@ -1,0 +1,116 @@
+// What the benchmark scripts share: a run of their own (database, Redis phase, topic prefix),
+// the apps started from their build output, and the set-up and clean-up around a run.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const pg = require('pg');
+const { Kafka, logLevel } = require('kafkajs');
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const num = (name, fallback) => Number(process.env[name] ?? fallback);
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A benchmark run: its id, its isolated environment, and its apps. */
+export function benchRun(name, extraEnv = {}) {
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const secret = 'dev-only-insecure-secret-change-me';
+  const baseDb = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/live');
+  const dbName = `live_bench_${runId}`;
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: 'false',
+    AUTH_JWT_SECRET: secret,
+    REDIS_PHASE: `bench-${runId}`,
+    DATABASE_URL: Object.assign(new URL(baseDb), { pathname: `/${dbName}` }).toString(),
+    KAFKA_TOPIC_PREFIX: `bench-${runId}.`,
+    ...extraEnv,
+  };
+  const log = (msg) => console.log(`[bench:${name} ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+  const apps = [];
+  const adminUrl = Object.assign(new URL(baseDb), { pathname: '/postgres' }).toString();
+
+  async function startApp(app, extra = {}) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [`dist/apps/${app}/apps/${app}/src/main.js`], {
+      cwd: root,
+      env: { ...env, ...extra, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const handle = { name: app, port, child, url: `http://127.0.0.1:${port}` };
+    apps.push(handle);
+    for (let i = 0; i < 300; i++) {
+      try {
+        if ((await fetch(`${handle.url}/health/ready`)).status === 200) return handle;
+      } catch {
+        // not listening yet
+      }
+      if (child.exitCode !== null) throw new Error(`${app} exited ${child.exitCode}`);
+      await sleep(200);
+    }
+    throw new Error(`${app} not ready`);
+  }
+
+  async function stopApp(handle) {
+    handle.child.kill('SIGTERM');
+    await new Promise((r) => (handle.child.exitCode !== null ? r() : handle.child.once('exit', r)));
+    apps.splice(apps.indexOf(handle), 1);
+  }
+
+  /** infra up, build the apps, a database of this run's own, their migrations */
+  async function prepare(build, migrate) {
+    execFileSync(process.execPath, ['tools/infra/infra.mjs', 'up'], { cwd: root, stdio: 'inherit' });
+    execFileSync(path.join(root, 'node_modules/.bin/nx'), ['run-many', '-t', 'build', '-p', ...build], {
+      cwd: root,
+      stdio: 'ignore',
+      env: { ...process.env, NX_DAEMON: 'false' },
+    });
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE "${dbName}"`);
+    await admin.end();
+    for (const app of migrate) execFileSync(process.execPath, [`dist/apps/${app}/apps/${app}/src/migrate.js`], { cwd: root, env, stdio: 'ignore' });
+  }
+
+  /** the run's Redis keys, database and topics go; apps still running are stopped */
+  async function cleanUp(redis) {
+    for (const handle of [...apps]) await stopApp(handle);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `live|${env.REDIS_PHASE}|*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+    const kafka = new Kafka({ brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
+    await kafka.connect();
+    const topics = (await kafka.listTopics()).filter((t) => t.startsWith(env.KAFKA_TOPIC_PREFIX));
+    if (topics.length) await kafka.deleteTopics({ topics });
+    await kafka.disconnect();
+  }
+
+  return { runId, secret, env, dbName, log, apps, startApp, stopApp, prepare, cleanUp };
+}
