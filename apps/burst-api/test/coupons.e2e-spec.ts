@@ -1,36 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess, Http, Viewer, http, testEnv, tokenFor, waitFor } from '@live/testing';
+import { http, testEnv, waitFor } from '@live/testing';
 import { Client } from 'pg';
+import { BurstStack } from './burst-stack';
 
 // Coupon claims on the real stack: a stock of 100 under 2,000 concurrent claims gives exactly
 // 100, no viewer twice; refusals carry their codes (409 not on offer or already claimed,
 // 410 sold out); claims reach Postgres; viewers see the stock fall.
 describe('coupon claims', () => {
   const pg = new Client({ connectionString: testEnv().databaseUrl });
-  let management: AppProcess;
-  let burst: AppProcess;
-  let gateway: AppProcess;
-  let seller: Http;
-  const viewers: Viewer[] = [];
+  const stack = new BurstStack();
 
   beforeAll(async () => {
-    [management, burst, gateway] = await Promise.all([AppProcess.start('management-api'), AppProcess.start('burst-api'), AppProcess.start('ws-gateway')]);
-    seller = http(management.url, tokenFor(`seller-${randomUUID()}`, ['seller']));
+    await stack.start();
     await pg.connect();
   });
 
   afterAll(async () => {
-    viewers.forEach((v) => v.close());
     await pg.end();
-    await Promise.all([management, burst, gateway].map((a) => a?.stop()));
+    await stack.stop();
   });
 
   async function showWithCoupon(totalQuantity: number, perUserLimit = 1) {
-    const show = (await seller.post('/v1/broadcasts', { title: 'flash sale', scheduledAt: new Date().toISOString() })).body;
-    await seller.post(`/v1/broadcasts/${show.id}/start`);
+    const show = (await stack.seller.post('/v1/broadcasts', { title: 'flash sale', scheduledAt: new Date().toISOString() })).body;
+    await stack.seller.post(`/v1/broadcasts/${show.id}/start`);
     const now = Date.now();
     const coupon = (
-      await seller.post(`/v1/broadcasts/${show.id}/coupons`, {
+      await stack.seller.post(`/v1/broadcasts/${show.id}/coupons`, {
         name: 'flash',
         discountType: 'percent',
         discountValue: 30,
@@ -43,19 +38,18 @@ describe('coupon claims', () => {
     return { show: show.id as string, coupon: coupon.id as string };
   }
 
-  const claimer = (userId: string) => http(burst.url, tokenFor(userId, ['viewer']));
+  const claimer = (userId: string) => stack.as(userId);
   const claimPath = (show: string, coupon: string) => `/v1/broadcasts/${show}/coupons/${coupon}/claims`;
 
   it('never oversells: 2,000 concurrent claims on a stock of 100', async () => {
     const { show, coupon } = await showWithCoupon(100);
-    const v = new Viewer(gateway.url);
-    viewers.push(v);
+    const v = stack.viewer();
     await waitFor('joined', async () => (await v.join(show)).ok);
     const notYet = await claimer('early-bird').post(claimPath(show, coupon));
     expect(notYet.status).toBe(409);
     expect(notYet.body.code).toBe('NOT_EXPOSED');
 
-    await seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
+    await stack.seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
     await waitFor('coupon on offer in burst-api', async () => (await claimer('probe').post(claimPath(show, coupon))).status === 201);
 
     const users = Array.from({ length: 2000 }, (_, i) => `buyer-${i}`);
@@ -75,7 +69,7 @@ describe('coupon claims', () => {
 
   it('one per viewer, 409 once hidden or for a coupon not on offer', async () => {
     const { show, coupon } = await showWithCoupon(10);
-    await seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
+    await stack.seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
     const me = claimer(`me-${randomUUID()}`);
     const first = await waitFor('claimable', async () => {
       const r = await me.post(claimPath(show, coupon));
@@ -86,10 +80,10 @@ describe('coupon claims', () => {
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'ALREADY_CLAIMED', field: 'couponId' });
 
-    await seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/hide`);
+    await stack.seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/hide`);
     await waitFor('hidden in burst-api', async () => (await claimer(`late-${randomUUID()}`).post(claimPath(show, coupon))).body.code === 'NOT_EXPOSED');
     expect((await me.post(claimPath(show, randomUUID()))).body).toMatchObject({ code: 'NOT_EXPOSED', field: 'couponId' });
     expect((await me.post(claimPath(show, 'not-a-uuid'))).body.field).toBe('couponId');
-    expect((await http(burst.url).post(claimPath(show, coupon))).status).toBe(401);
+    expect((await http(stack.burst.url).post(claimPath(show, coupon))).status).toBe(401);
   });
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { HeartsTappedV1, Topics, redisKeys } from '@live/contracts';
-import { AppProcess, Http, Viewer, http, testEnv, tokenFor, waitFor } from '@live/testing';
+import { http, testEnv, waitFor } from '@live/testing';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
+import { BurstStack } from './burst-stack';
 
 // Heart taps on the real stack: exact to the tap through concurrency, retries and duplicates;
 // implausible batches refused and their senders throttled; viewers get aggregated ticks.
@@ -10,31 +11,22 @@ describe('hearts', () => {
   const env = testEnv();
   const keys = redisKeys(env.redisPhase);
   const redis = new Redis(env.redisUrl);
-  let management: AppProcess;
-  let burst: AppProcess;
-  let gateway: AppProcess;
-  let seller: Http;
-  const viewers: Viewer[] = [];
-
-  beforeAll(async () => {
-    [management, burst, gateway] = await Promise.all([AppProcess.start('management-api'), AppProcess.start('burst-api'), AppProcess.start('ws-gateway')]);
-    seller = http(management.url, tokenFor(`seller-${randomUUID()}`, ['seller']));
-  });
+  const stack = new BurstStack();
+  beforeAll(() => stack.start());
 
   afterAll(async () => {
-    viewers.forEach((v) => v.close());
     redis.disconnect();
-    await Promise.all([management, burst, gateway].map((a) => a?.stop()));
+    await stack.stop();
   });
 
   async function liveShow(): Promise<string> {
-    const show = (await seller.post('/v1/broadcasts', { title: 'hearts', scheduledAt: new Date().toISOString() })).body;
-    await seller.post(`/v1/broadcasts/${show.id}/start`);
+    const show = (await stack.seller.post('/v1/broadcasts', { title: 'hearts', scheduledAt: new Date().toISOString() })).body;
+    await stack.seller.post(`/v1/broadcasts/${show.id}/start`);
     await waitFor('started-at mirrored', async () => (await redis.get(keys.broadcast.startedAt(show.id))) !== null);
     return show.id;
   }
 
-  const tapper = (userId: string) => http(burst.url, tokenFor(userId, ['viewer']));
+  const tapper = (userId: string) => stack.as(userId);
   const taps = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i * 100);
 
   it('counts exactly once per batch through concurrent clients, retries and duplicates', async () => {
@@ -114,9 +106,9 @@ describe('hearts', () => {
       expect({ status: res.status, field: res.body.field }).toEqual({ status: 400, field });
     }
     expect((await api.post(`/v1/broadcasts/${randomUUID()}/hearts`, { batchId: 'a', taps: [1] })).status).toBe(404);
-    expect((await http(burst.url).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'a', taps: [1] })).status).toBe(401);
+    expect((await http(stack.burst.url).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'a', taps: [1] })).status).toBe(401);
     expect((await api.get(`/v1/broadcasts/${show}/hearts?limit=0`)).body.field).toBe('limit');
-    await seller.post(`/v1/broadcasts/${show}/end`);
+    await stack.seller.post(`/v1/broadcasts/${show}/end`);
     const ended = await waitFor('ended mirrored', async () => {
       const r = await api.post(`/v1/broadcasts/${show}/hearts`, { batchId: 'late', taps: [1] });
       return r.status === 409 ? r : undefined;
@@ -126,8 +118,7 @@ describe('hearts', () => {
 
   it('pushes hearts.count aggregated, at most every 500 ms', async () => {
     const show = await liveShow();
-    const v = new Viewer(gateway.url);
-    viewers.push(v);
+    const v = stack.viewer();
     await waitFor('joined', async () => (await v.join(show)).ok);
     const api = tapper(`burst-${randomUUID()}`);
     const others = Array.from({ length: 30 }, (_, i) => tapper(`crowd-${i}-${randomUUID().slice(0, 4)}`));
