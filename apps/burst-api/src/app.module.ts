@@ -5,6 +5,7 @@ import { CouponsController } from './coupons/coupons.controller';
 import { CouponsService } from './coupons/coupons.service';
 import { databaseSpec } from './database';
 import { HeartsController } from './hearts/hearts.controller';
+import { HeartsLog } from './hearts/hearts-log';
 import { HeartsService } from './hearts/hearts.service';
 import { VotesController } from './polls/votes.controller';
 import { VotesService } from './polls/votes.service';
@@ -17,7 +18,7 @@ export class AppModule {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
       controllers: [HeartsController, CouponsController, VotesController],
-      providers: [{ provide: AppConfig, useValue: config }, ShowEndService, HeartsService, CouponsService, VotesService],
+      providers: [{ provide: AppConfig, useValue: config }, ShowEndService, HeartsLog, HeartsService, CouponsService, VotesService],
     };
   }
 }

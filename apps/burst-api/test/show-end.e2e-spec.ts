@@ -91,4 +91,35 @@ describe('show-end flush', () => {
     expect((await rows('SELECT total::int FROM burst.hearts_totals WHERE broadcast_id = $1', show))[0].total).toBe(expectedTotal);
     expect((await rows('SELECT count(*)::int AS n FROM burst.hearts_ranks WHERE broadcast_id = $1', show))[0].n).toBe(users.length);
   });
+
+  it('re-logs, before it flushes, batches counted but never logged (a crash between Redis and Kafka)', async () => {
+    const show = (await seller.post('/v1/broadcasts', { title: 'crash', scheduledAt: new Date().toISOString() })).body.id as string;
+    await seller.post(`/v1/broadcasts/${show}/start`);
+    await waitFor('live in redis', async () => (await redis.get(keys.broadcast.startedAt(show))) !== null);
+    expect((await viewer('logged-fan').post(`/v1/broadcasts/${show}/hearts`, { batchId: 'ok', taps: [100, 200] })).status).toBe(200);
+    // what the counting script leaves when the process dies before its produce request leaves
+    const total = await redis.incrby(keys.broadcast.hearts(show), 3);
+    await redis.zincrby(keys.broadcast.heartsRank(show), 3, 'lost-fan');
+    await redis.hset(keys.broadcast.heartsUnlogged(show), 'lost-fan/b-7', `${total}|${Date.now()}|100,150,900`);
+    await waitFor('the logged batch left the unlogged hash', async () => (await redis.hexists(keys.broadcast.heartsUnlogged(show), 'logged-fan/ok')) === 0);
+
+    const logged: { userId: string; batchId: string; taps: number[]; totalAfter: number }[] = [];
+    const consumer = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `${env.topicPrefix}relog-${randomUUID()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.HeartsTapped}`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const e = JSON.parse(message.value!.toString());
+        if (e.broadcastId === show) logged.push(e);
+      },
+    });
+    expect((await seller.post(`/v1/broadcasts/${show}/end`)).status).toBe(200);
+    await waitFor('flushed', async () => (await rows('SELECT 1 FROM burst.show_flushes WHERE broadcast_id = $1', show)).length === 1);
+    await waitFor('both batches in the log', () => logged.length >= 2, { timeoutMs: 20_000 });
+    await consumer.disconnect();
+    expect(logged.map((e) => `${e.userId}/${e.batchId}`).sort()).toEqual(['logged-fan/ok', 'lost-fan/b-7']);
+    expect(logged.find((e) => e.userId === 'lost-fan')).toMatchObject({ taps: [100, 150, 900], totalAfter: total });
+    expect(logged.reduce((n, e) => n + e.taps.length, 0)).toBe((await rows('SELECT total::int FROM burst.hearts_totals WHERE broadcast_id = $1', show))[0].total);
+    expect(burst.output.some((l) => l.includes(`${show}: flushed 5 hearts`) && l.includes('1 heart batches re-logged'))).toBe(true);
+  });
 });

@@ -37,6 +37,8 @@ export function redisKeys(phase: string) {
       hearts: (broadcastId: string) => key('broadcast', broadcastId, 'hearts'),
       /** sorted set userId -> taps: the tappers' ranking */
       heartsRank: (broadcastId: string) => key('broadcast', broadcastId, 'hearts-rank'),
+      /** hash `<userId>/<batchId>` -> `<totalAfter>|<epoch ms>|<taps,...>`: counted batches not yet in the analytics log */
+      heartsUnlogged: (broadcastId: string) => key('broadcast', broadcastId, 'hearts-unlogged'),
       /** hash userId -> implausible batches in the current minute (anti-cheat throttle) */
       heartsStrikes: (broadcastId: string) => key('broadcast', broadcastId, 'hearts-strikes'),
       /** hash userId -> ban expiry (epoch ms, 0 = no end) for one show */

@@ -1,11 +1,9 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { AppError, CommonErrors } from '@live/app';
 import { Principal } from '@live/auth';
-import { Topics } from '@live/contracts';
-import { KafkaService } from '@live/kafka';
 import { RedisService } from '@live/redis';
-import { createHash } from 'node:crypto';
 import { AppConfig } from '../app.config';
+import { HeartsLog, heartsEventId, unloggedField, unloggedTail } from './hearts-log';
 import { ShowEndService } from '../show-end/show-end.service';
 
 export const MAX_TAPS_PER_BATCH = 60;
@@ -15,15 +13,37 @@ const CLOCK_SLACK_MS = 10_000;
 const BATCH_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const SHOW_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-// One round trip: a retried batch gets its first answer; a new one is counted (INCRBY),
-// ranked (ZINCRBY) and remembered. The stored answer is `<total>|<published 0/1>`.
+// The whole request in one round trip. Checks first (show live, viewer not banned, not
+// throttled, taps within the running time; an implausible batch is a strike), then a retried
+// batch gets its first answer, and a new one is counted (INCRBY), ranked (ZINCRBY),
+// remembered for an hour and noted as not yet in the analytics log (see HeartsLog).
+// KEYS: status, startedAt, showBans, globalBans, strikes, batch, total, rank, unlogged
+// ARGV: userId, taps, ttl, nowMs, lastTap, maxStrikes, slackMs, refusal ('' = plausible so far), unloggedField, unloggedTail
 const COUNT = `
-local prev = redis.call('GET', KEYS[1])
-if prev then return {0, prev} end
-local total = redis.call('INCRBY', KEYS[2], ARGV[1])
-redis.call('ZINCRBY', KEYS[3], ARGV[1], ARGV[2])
-redis.call('SET', KEYS[1], total .. '|0', 'EX', ARGV[3])
-return {1, total .. '|0'}
+local status = redis.call('GET', KEYS[1])
+if not status then return {'missing'} end
+if status ~= 'live' then return {'status', status} end
+local now = tonumber(ARGV[4])
+for i = 3, 4 do
+  local untilMs = redis.call('HGET', KEYS[i], ARGV[1])
+  if untilMs and (untilMs == '0' or tonumber(untilMs) > now) then return {'banned'} end
+end
+if tonumber(redis.call('HGET', KEYS[5], ARGV[1]) or '0') >= tonumber(ARGV[6]) then return {'throttled'} end
+local refusal = ARGV[8]
+local started = tonumber(redis.call('GET', KEYS[2]) or '0')
+if refusal == '' and started > 0 and tonumber(ARGV[5]) > now - started + tonumber(ARGV[7]) then refusal = 'late' end
+if refusal ~= '' then
+  redis.call('HINCRBY', KEYS[5], ARGV[1], 1)
+  redis.call('EXPIRE', KEYS[5], 60)
+  return {'implausible', refusal}
+end
+local prev = redis.call('GET', KEYS[6])
+if prev then return {'repeat', prev} end
+local total = redis.call('INCRBY', KEYS[7], ARGV[2])
+redis.call('ZINCRBY', KEYS[8], ARGV[2], ARGV[1])
+redis.call('SET', KEYS[6], total, 'EX', ARGV[3])
+redis.call('HSET', KEYS[9], ARGV[9], total .. '|' .. ARGV[10])
+return {'counted', tostring(total)}
 `;
 
 export interface HeartsAnswer {
@@ -39,71 +59,78 @@ export const HeartsErrors = {
   banned: () => new AppError(403, 'BANNED', 'you are banned from this show'),
 };
 
-/** The id analytics dedupes on: the same batch always maps to the same event. */
-export const heartsEventId = (showId: string, userId: string, batchId: string) => {
-  const h = createHash('sha1').update(`${showId}/${userId}/${batchId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
-
 @Injectable()
 export class HeartsService implements OnModuleInit {
-  private readonly logger = new Logger(HeartsService.name);
-
   constructor(
     private readonly redis: RedisService,
-    private readonly kafka: KafkaService,
+    private readonly log: HeartsLog,
     private readonly showEnd: ShowEndService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    this.redis.client.defineCommand('liveCountHearts', { numberOfKeys: 3, lua: COUNT });
+    this.redis.client.defineCommand('liveCountHearts', { numberOfKeys: 9, lua: COUNT });
   }
 
   /**
-   * Counts a viewer's batch of taps exactly once. What a crash between the Redis write and
-   * the Kafka write can lose: that batch's tap positions in the analytics log, never the
-   * count. The batch is remembered as unpublished, so the client's retry publishes it
-   * (with the same eventId, so analytics counts it once).
+   * Counts a viewer's batch of taps exactly once, in one Redis round trip; the analytics log
+   * gets it a few ms later (HeartsLog says what a crash in between can lose, and how the
+   * show-end flush recovers it).
    */
   async tap(user: Principal, showId: string, body: unknown): Promise<HeartsAnswer> {
     if (!SHOW_ID.test(showId)) throw CommonErrors.validation('id', 'id: must be a broadcast id');
     const { batchId, taps } = this.parse(body);
     const { keys, client } = this.redis;
-
-    const [[, status], [, startedAt], [, showBan], [, globalBan], [, strikes]] = (await client
-      .multi()
-      .get(keys.broadcast.status(showId))
-      .get(keys.broadcast.startedAt(showId))
-      .hget(keys.broadcast.bans(showId), user.sub)
-      .hget(keys.globalBans(), user.sub)
-      .hget(keys.broadcast.heartsStrikes(showId), user.sub)
-      .exec()) as [unknown, string | null][];
-    if (!status) throw CommonErrors.notFound('broadcast', 'id');
-    if (status !== 'live') throw HeartsErrors.notLive(status);
-    for (const until of [showBan, globalBan]) {
-      if (until !== null && (until === '0' || Number(until) > Date.now())) throw HeartsErrors.banned();
+    const now = Date.now();
+    const refusal = this.implausible(taps);
+    const run = client as unknown as { liveCountHearts(...args: (string | number)[]): Promise<[string, string?]> };
+    const [outcome, detail] = await run.liveCountHearts(
+      keys.broadcast.status(showId),
+      keys.broadcast.startedAt(showId),
+      keys.broadcast.bans(showId),
+      keys.globalBans(),
+      keys.broadcast.heartsStrikes(showId),
+      keys.hearts.batch(showId, user.sub, batchId),
+      keys.broadcast.hearts(showId),
+      keys.broadcast.heartsRank(showId),
+      keys.broadcast.heartsUnlogged(showId),
+      user.sub,
+      taps.length,
+      BATCH_TTL_SECONDS,
+      now,
+      taps[taps.length - 1],
+      this.config.HEARTS_MAX_STRIKES,
+      CLOCK_SLACK_MS,
+      refusal ?? '',
+      unloggedField(user.sub, batchId),
+      unloggedTail(now, taps),
+    );
+    switch (outcome) {
+      case 'missing':
+        throw CommonErrors.notFound('broadcast', 'id');
+      case 'status':
+        throw HeartsErrors.notLive(detail ?? 'unknown');
+      case 'banned':
+        throw HeartsErrors.banned();
+      case 'throttled':
+        throw HeartsErrors.throttled();
+      case 'implausible':
+        throw HeartsErrors.implausible(detail === 'late' ? 'taps: a position lies beyond the show running time' : (refusal ?? 'taps: implausible'));
+      case 'counted':
+        this.log.append({
+          eventId: heartsEventId(showId, user.sub, batchId),
+          occurredAt: new Date(now).toISOString(),
+          broadcastId: showId,
+          userId: user.sub,
+          batchId,
+          taps,
+          totalAfter: Number(detail),
+        });
+        return { batchId, accepted: taps.length, total: Number(detail) };
+      default:
+        // 'repeat': the first answer (older entries stored `<total>|<flag>`)
+        return { batchId, accepted: taps.length, total: Number(String(detail).split('|')[0]) };
     }
-    if (Number(strikes ?? 0) >= this.config.HEARTS_MAX_STRIKES) throw HeartsErrors.throttled();
-    await this.checkPlausible(showId, user.sub, taps, Number(startedAt ?? 0));
-
-    const run = client as unknown as { liveCountHearts(...args: (string | number)[]): Promise<[number, string]> };
-    const batchKey = keys.hearts.batch(showId, user.sub, batchId);
-    const [, answer] = await run.liveCountHearts(batchKey, keys.broadcast.hearts(showId), keys.broadcast.heartsRank(showId), taps.length, user.sub, BATCH_TTL_SECONDS);
-    const [total, published] = answer.split('|');
-    if (published === '0') {
-      await this.kafka.publish(Topics.HeartsTapped, showId, {
-        eventId: heartsEventId(showId, user.sub, batchId),
-        occurredAt: new Date().toISOString(),
-        broadcastId: showId,
-        userId: user.sub,
-        batchId,
-        taps,
-        totalAfter: Number(total),
-      });
-      await client.set(batchKey, `${total}|1`, 'KEEPTTL');
-    }
-    return { batchId, accepted: taps.length, total: Number(total) };
   }
 
   async summary(showId: string, limit: number) {
@@ -138,21 +165,13 @@ export class HeartsService implements OnModuleInit {
     return { batchId, taps: taps as number[] };
   }
 
-  /** Refusals here are strikes: a viewer who keeps sending them is throttled for a minute. */
-  private async checkPlausible(showId: string, userId: string, taps: number[], startedAt: number): Promise<void> {
-    let reason: string | undefined;
-    if (taps.length > MAX_TAPS_PER_BATCH) reason = `taps: at most ${MAX_TAPS_PER_BATCH} per request (got ${taps.length})`;
-    else if (taps.some((t, i) => i > 0 && t < taps[i - 1])) reason = 'taps: video positions must not decrease';
+  /** Why a batch cannot be real, judged on the taps alone (the running time is checked in Redis). */
+  private implausible(taps: number[]): string | undefined {
+    if (taps.length > MAX_TAPS_PER_BATCH) return `taps: at most ${MAX_TAPS_PER_BATCH} per request (got ${taps.length})`;
+    if (taps.some((t, i) => i > 0 && t < taps[i - 1])) return 'taps: video positions must not decrease';
     const spanSeconds = Math.max(1, Math.ceil((taps[taps.length - 1] - taps[0]) / 1000));
-    if (!reason && taps.length > spanSeconds * this.config.HEARTS_MAX_TAPS_PER_SECOND) {
-      reason = `taps: ${taps.length} taps in ${spanSeconds} s is more than ${this.config.HEARTS_MAX_TAPS_PER_SECOND} per second`;
-    }
-    if (!reason && startedAt > 0 && taps[taps.length - 1] > Date.now() - startedAt + CLOCK_SLACK_MS) {
-      reason = 'taps: a position lies beyond the show running time';
-    }
-    if (!reason) return;
-    const key = this.redis.keys.broadcast.heartsStrikes(showId);
-    await this.redis.client.multi().hincrby(key, userId, 1).expire(key, 60).exec();
-    throw HeartsErrors.implausible(reason);
+    const perSecond = this.config.HEARTS_MAX_TAPS_PER_SECOND;
+    if (taps.length > spanSeconds * perSecond) return `taps: ${taps.length} taps in ${spanSeconds} s is more than ${perSecond} per second`;
+    return undefined;
   }
 }

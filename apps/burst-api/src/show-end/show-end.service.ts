@@ -3,6 +3,7 @@ import { Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
 import { RedisService } from '@live/redis';
 import { DataSource } from 'typeorm';
+import { HeartsLog, unloggedEvent } from '../hearts/hearts-log';
 
 /**
  * When a show ends, its burst counters move from Redis to Postgres exactly once: the flush
@@ -18,6 +19,7 @@ export class ShowEndService implements OnApplicationBootstrap {
     private readonly redis: RedisService,
     private readonly kafka: KafkaService,
     private readonly dataSource: DataSource,
+    private readonly heartsLog: HeartsLog,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,6 +36,7 @@ export class ShowEndService implements OnApplicationBootstrap {
 
   async flush(showId: string): Promise<boolean> {
     const { keys, client } = this.redis;
+    const relogged = await this.relogHearts(showId);
     const [[, total], [, ranks], [, couponIds], [, pollIds]] = (await client
       .multi()
       .get(keys.broadcast.hearts(showId))
@@ -83,14 +86,30 @@ export class ShowEndService implements OnApplicationBootstrap {
       keys.broadcast.hearts(showId),
       keys.broadcast.heartsRank(showId),
       keys.broadcast.heartsStrikes(showId),
+      keys.broadcast.heartsUnlogged(showId),
       keys.broadcast.coupons(showId),
       keys.broadcast.polls(showId),
       ...coupons.flatMap((c) => [keys.coupon.state(c), keys.coupon.claims(c)]),
       ...polls.flatMap((p) => [keys.poll.state(p), keys.poll.voters(p), keys.poll.tally(p)]),
     ];
     await client.del(...drop);
-    this.logger.log(`${showId}: ${flushed ? `flushed ${total ?? 0} hearts, ${coupons.length} coupons, ${polls.length} polls` : 'already flushed'}`);
+    this.logger.log(
+      `${showId}: ${flushed ? `flushed ${total ?? 0} hearts, ${coupons.length} coupons, ${polls.length} polls` : 'already flushed'}; ${relogged} heart batches re-logged`,
+    );
     return flushed;
+  }
+
+  /**
+   * The analytics log is reconciled with the counts before they are written: every batch
+   * still in the unlogged hash (the last few ms of a burst-api that crashed or could not reach
+   * the broker) is published now, under its own eventId. A failure throws, so the lifecycle
+   * event is retried and the show is not flushed with a short log.
+   */
+  private async relogHearts(showId: string): Promise<number> {
+    const unlogged = await this.redis.client.hgetall(this.redis.keys.broadcast.heartsUnlogged(showId));
+    const events = Object.entries(unlogged).map(([field, value]) => unloggedEvent(showId, field, value));
+    for (let i = 0; i < events.length; i += 1_000) await this.heartsLog.publish(events.slice(i, i + 1_000));
+    return events.length;
   }
 
   /** After the end: the flushed figures, if there are any. */
