@@ -30,6 +30,8 @@ function post(path, token, body) {
 
 const latencies = [];
 const statuses = {};
+/** successful answers by the second they arrived in (since the schedule started) */
+const perSecond = [];
 let taps = 0;
 let sent = 0;
 let inFlight = 0;
@@ -49,6 +51,10 @@ async function one(i) {
     if (res.status === 200) taps += n;
   }
   statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  if (res.status === 200 || res.status === 201) {
+    const second = Math.floor((Date.now() - started) / 1000);
+    perSecond[second] = (perSecond[second] ?? 0) + 1;
+  }
   latencies.push(res.ms);
   inFlight -= 1;
 }
@@ -82,4 +88,4 @@ await new Promise((resolve) => {
     }
   }, 2);
 });
-process.send({ statuses, latencies, taps, sent, unsent, seconds: (Date.now() - started) / 1000 }, () => process.exit(0));
+process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, taps, sent, unsent, seconds: (Date.now() - started) / 1000 }, () => process.exit(0));

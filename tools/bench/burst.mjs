@@ -6,7 +6,8 @@
 //
 // Settings (env): BENCH_RATE (steady heart batches/s, 500; the spike is 30x), BENCH_STEADY_SECONDS (10),
 // BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2 load processes), BENCH_USERS (6000),
-// BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_BASELINE_SECONDS (15).
+// BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_BASELINE_SECONDS (15), BENCH_REPLICAS
+// (burst-api processes, 2: as a Service spreads load over pods; each load process talks to one).
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -30,6 +31,7 @@ const params = {
   couponStock: num('BENCH_COUPON_STOCK', 1000),
   claimers: num('BENCH_CLAIMERS', 5000),
   baselineSeconds: num('BENCH_BASELINE_SECONDS', 15),
+  burstReplicas: num('BENCH_REPLICAS', 2),
 };
 const { runId, secret, env, log, apps, startApp, prepare, cleanUp } = benchRun('burst');
 const pct = (sorted, p) => {
@@ -43,7 +45,7 @@ function load(opts) {
   return Promise.all(
     Array.from({ length: params.loadProcesses }, (_, w) => {
       const worker = fork(path.join(root, 'tools/bench/burst-load.mjs'), [
-        JSON.stringify({ ...opts, users: per, userOffset: w * per, schedule: opts.schedule.map((s) => ({ ...s, rate: s.rate / params.loadProcesses })), runId }),
+        JSON.stringify({ ...opts, url: opts.urls[w % opts.urls.length], urls: undefined, users: per, userOffset: w * per, schedule: opts.schedule.map((s) => ({ ...s, rate: s.rate / params.loadProcesses })), runId }),
       ]);
       children.push(worker);
       return new Promise((resolve) => worker.once('message', resolve));
@@ -57,6 +59,10 @@ function load(opts) {
     taps: parts.reduce((n, p) => n + p.taps, 0),
     unsent: parts.reduce((n, p) => n + p.unsent, 0),
     seconds: Math.max(...parts.map((p) => p.seconds)),
+    perSecond: parts.reduce((acc, p) => {
+      p.perSecond.forEach((n, i) => (acc[i] = (acc[i] ?? 0) + n));
+      return acc;
+    }, []),
   }));
 }
 
@@ -100,7 +106,8 @@ async function main() {
   log(`run ${runId}: ${JSON.stringify(params)}`);
   await prepare(['management-api', 'burst-api'], ['management-api', 'burst-api']);
   const management = await startApp('management-api');
-  const burst = await startApp('burst-api');
+  const burst = await Promise.all(Array.from({ length: params.burstReplicas }, () => startApp('burst-api')));
+  const urls = burst.map((b) => b.url);
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 
   const seller = jwt.sign({ sub: 'bench-seller', roles: ['seller'] }, secret, { algorithm: 'HS256' });
@@ -115,16 +122,23 @@ async function main() {
   const spike = params.steadyBatchesPerSec * params.spikeFactor;
   log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s; a coupon drop mid-spike`);
   const hearts = load({
-    url: burst.url, show, secret, mode: 'hearts', users: params.users,
+    urls, show, secret, mode: 'hearts', users: params.users,
     schedule: [{ seconds: params.steadySeconds, rate: params.steadyBatchesPerSec }, { seconds: 1, rate: (params.steadyBatchesPerSec + spike) / 2 }, { seconds: params.spikeSeconds, rate: spike }],
   });
   await sleep((params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000);
   await api(`/broadcasts/${show}/coupons/${coupon}/expose`);
   for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:${coupon}:state`, 'exposed')) !== '1'; i++) await sleep(50);
-  const claimsStarted = Date.now();
-  const claims = await load({ url: burst.url, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
-  const claimsSeconds = (Date.now() - claimsStarted) / 1000;
+  const claims = await load({ urls, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
+  // from the first claim sent to the last answer (the load processes' own clock, not their start-up)
+  const claimsSeconds = claims.seconds;
   const heartsResult = await hearts;
+
+  // the same drop again with the servers to itself: what claims alone sustain
+  const quiet = (await api(`/broadcasts/${show}/coupons`, { name: 'drop 2', discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
+  await api(`/broadcasts/${show}/coupons/${quiet}/expose`);
+  for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
+  const alone = await load({ urls, show, secret, mode: 'claims', couponId: quiet, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
+  const wonAlone = alone.statuses['201'] ?? 0;
 
   const redisTotal = Number(await redis.get(`live|${env.REDIS_PHASE}|broadcast:${show}:hearts`));
   const won = claims.statuses['201'] ?? 0;
@@ -139,11 +153,14 @@ async function main() {
     else await sleep(100);
   }
   const errors = Object.entries(heartsResult.statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0);
-  const spikeSeconds = heartsResult.seconds;
+  // what the servers answered per second while the spike was held (its first second is the step)
+  const held = heartsResult.perSecond.slice(params.steadySeconds + 1, params.steadySeconds + 1 + params.spikeSeconds);
+  const batchesPerSec = Math.round(held.reduce((a, b) => a + b, 0) / Math.max(1, held.length));
   const result = {
-    batchesPerSec: Math.round((heartsResult.statuses['200'] ?? 0) / spikeSeconds),
+    batchesPerSec,
+    answeredPerSecond: heartsResult.perSecond,
     spikeTargetBatchesPerSec: spike,
-    tapsPerSec: Math.round(heartsResult.taps / spikeSeconds),
+    tapsPerSec: Math.round((batchesPerSec * heartsResult.taps) / Math.max(1, heartsResult.statuses['200'] ?? 0)),
     latencyMs: { p50: pct(heartsResult.latencies, 50), p95: pct(heartsResult.latencies, 95), p99: pct(heartsResult.latencies, 99) },
     errors,
     /** batches the schedule wanted sent that the client held back (20,000 in flight) */
@@ -153,7 +170,15 @@ async function main() {
     acceptedTaps: heartsResult.taps,
     redisTotal,
     flushedTotal: flushed,
-    coupons: { claimsPerSec: Math.round(params.claimers / claimsSeconds), won, remaining, oversold: Math.max(0, won - params.couponStock), statuses: claims.statuses },
+    coupons: {
+      claimsPerSec: Math.round(params.claimers / claimsSeconds),
+      won,
+      remaining,
+      oversold: Math.max(0, won - params.couponStock) + Math.max(0, wonAlone - params.couponStock),
+      statuses: claims.statuses,
+      /** the second drop, after the spike: 5,000 claims with nothing else running */
+      alone: { claimsPerSec: Math.round(params.claimers / alone.seconds), won: wonAlone, latencyMs: { p50: pct(alone.latencies, 50), p99: pct(alone.latencies, 99) }, statuses: alone.statuses },
+    },
   };
   log(`result: ${JSON.stringify(result)}`);
 

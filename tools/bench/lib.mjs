@@ -52,7 +52,9 @@ export function benchRun(name, extraEnv = {}) {
 
   async function startApp(app, extra = {}) {
     const port = await freePort();
-    const child = spawn(process.execPath, [`dist/apps/${app}/apps/${app}/src/main.js`], {
+    // BENCH_PROFILE=<dir>: each app writes a V8 CPU profile there when it stops
+    const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+    const child = spawn(process.execPath, [...profile, `dist/apps/${app}/apps/${app}/src/main.js`], {
       cwd: root,
       env: { ...env, ...extra, PORT: String(port) },
       stdio: ['ignore', 'ignore', 'inherit'],
