@@ -5,6 +5,7 @@ export * from './events/overlay';
 export * from './events/moderation';
 export * from './events/chat-settings';
 export * from './events/burst';
+export * from './events/presence';
 export * from './chat-payloads';
 export * from './topics';
 export * from './socket-events';

@@ -28,6 +28,8 @@ export function redisKeys(phase: string) {
       /** hash gatewayId -> `<count>:<epoch ms>`: concurrent viewers per gateway process */
       viewers: (broadcastId: string) => key('broadcast', broadcastId, 'viewers'),
       chatCount: (broadcastId: string) => key('broadcast', broadcastId, 'chat-count'),
+      /** the owning seller's user id (who may watch the show's live stats) */
+      seller: (broadcastId: string) => key('broadcast', broadcastId, 'seller'),
       /** epoch ms the show went live (video position 0 of heart taps) */
       startedAt: (broadcastId: string) => key('broadcast', broadcastId, 'started-at'),
       /** sets of the coupon and poll ids burst-api saw for the show (what the end flush covers) */
@@ -63,6 +65,10 @@ export function redisKeys(phase: string) {
     hearts: {
       /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */
       batch: (broadcastId: string, userId: string, batchId: string) => key('hearts-batch', `${broadcastId}/${userId}/${batchId}`, 'answer'),
+    },
+    analytics: {
+      /** HyperLogLog of the viewer ids that joined the show's room */
+      uniqueViewers: (broadcastId: string) => key('analytics', broadcastId, 'unique-viewers'),
     },
     chat: {
       /** token bucket of one viewer in one show */

@@ -14,6 +14,9 @@ export const SocketEvents = {
   HeartsCount: 'hearts.count',
   CouponStock: 'coupon.stock',
   PollTally: 'poll.tally',
+  /** an operator, admin or the owning seller asks for a show's live scoreboard */
+  StatsJoin: 'stats.join',
+  StatsLeave: 'stats.leave',
   StatsTick: 'stats.tick',
 } as const;
 
@@ -37,6 +40,29 @@ export interface PollTally {
   broadcastId: string;
   pollId: string;
   votes: number[];
+}
+
+/** Counts of one window (or of the whole show so far) in analytics. */
+export interface StatsFigures {
+  /** events counted (after dedupe), of every kind */
+  events: number;
+  chatsAccepted: number;
+  chatsShown: number;
+  chatsSuppressed: number;
+  hearts: number;
+  couponClaims: number;
+  pollVotes: number;
+  viewersJoined: number;
+  viewersLeft: number;
+}
+
+/** `stats.tick`: the live scoreboard, every second, to the show's admin room only. */
+export interface StatsTick {
+  broadcastId: string;
+  at: string;
+  /** the last complete second of event time */
+  lastSecond: StatsFigures & { start: string };
+  totals: StatsFigures & { concurrentViewers: number; peakViewers: number; uniqueViewers: number };
 }
 
 /** socket.io room names. */

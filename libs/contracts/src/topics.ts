@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { BroadcastLifecycleV1 } from './events/broadcast';
-import { ChatAcceptedV1 } from './events/chat';
+import { ChatAcceptedV1, ChatWindowSampledV1 } from './events/chat';
 import { BroadcastChatSettingsV1 } from './events/chat-settings';
 import { CouponClaimedV1, HeartsTappedV1, PollVotedV1 } from './events/burst';
 import { ModerationActionV1 } from './events/moderation';
 import { OverlayChangedV1 } from './events/overlay';
+import { ViewerPresenceV1 } from './events/presence';
 
 /**
  * Kafka topics, `<domain>.<entity>.<event>.v<N>`. A payload change is a new topic version,
@@ -19,6 +20,8 @@ export const Topics = {
   HeartsTapped: 'burst.hearts.tapped.v1',
   CouponClaimed: 'burst.coupon.claimed.v1',
   PollVoted: 'burst.poll.voted.v1',
+  ChatSampled: 'chat.window.sampled.v1',
+  ViewerPresence: 'presence.viewer.changed.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -32,6 +35,8 @@ export const TopicSchemas = {
   [Topics.HeartsTapped]: HeartsTappedV1,
   [Topics.CouponClaimed]: CouponClaimedV1,
   [Topics.PollVoted]: PollVotedV1,
+  [Topics.ChatSampled]: ChatWindowSampledV1,
+  [Topics.ViewerPresence]: ViewerPresenceV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };

@@ -1,30 +1,7 @@
-import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { AppError } from '@live/app';
 import { z } from 'zod';
 
-/** Validates a body, query or param with zod; the first issue names the field at fault. */
-@Injectable()
-export class ZodPipe<S extends z.ZodType> implements PipeTransform {
-  constructor(private readonly schema: S) {}
-
-  transform(value: unknown, meta: ArgumentMetadata): z.infer<S> {
-    if (meta.type === 'body' && (value === undefined || typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw new AppError(400, 'VALIDATION_FAILED', 'the body must be a JSON object', 'body');
-    }
-    const result = this.schema.safeParse(value ?? {});
-    if (result.success) return result.data;
-    const issue = result.error.issues[0];
-    const field =
-      issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.length ? issue.path.join('.') : (meta.data ?? meta.type);
-    throw new AppError(400, 'VALIDATION_FAILED', `${field}: ${issue.message}`, String(field));
-  }
-}
-
-/**
- * The type of a ZodPipe-validated parameter. Type-only on purpose: decorator metadata then
- * says `Object`, so Swagger does not mistake the zod schema of the same name for a class.
- */
-export type Dto<S extends z.ZodType> = z.infer<S>;
+export { ZodPipe } from '@live/app';
+export type { Dto } from '@live/app';
 
 /** OpenAPI schema of a zod schema (zod 4 emits JSON Schema itself). */
 export const openApiSchema = (schema: z.ZodType) =>

@@ -3,3 +3,4 @@ export * from './http-error.filter';
 export * from './run-app';
 export * from './platform.module';
 export * from './entry-points';
+export * from './zod-pipe';
