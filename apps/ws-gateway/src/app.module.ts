@@ -5,6 +5,7 @@ import { ChatLog } from './chat/chat-log';
 import { ChatModerationConsumer } from './chat/chat-moderation.consumer';
 import { CountersService } from './counters/counters.service';
 import { OverlaysConsumer } from './overlays/overlays.consumer';
+import { PresenceLog } from './presence/presence-log';
 import { PresenceService } from './presence/presence.service';
 import { RealtimeServer } from './realtime/realtime.server';
 import { RoomsHandler } from './realtime/rooms.handler';
@@ -23,6 +24,7 @@ export class AppModule {
         OverlaysConsumer,
         ChatModerationConsumer,
         PresenceService,
+        PresenceLog,
         CountersService,
       ],
     };

@@ -34,8 +34,9 @@ export class MirrorConsumer implements OnApplicationBootstrap {
               else tx.hset(key, 'displayBudgetPerSecond', String(value.displayBudgetPerSecond));
             } else if ('status' in value) {
               const key = keys.broadcast.status(value.broadcastId);
-              if (value.status === 'ended') tx.set(key, 'ended', 'EX', ENDED_TTL_SECONDS);
-              else tx.set(key, value.status);
+              const seller = keys.broadcast.seller(value.broadcastId);
+              if (value.status === 'ended') tx.set(key, 'ended', 'EX', ENDED_TTL_SECONDS).set(seller, value.sellerId, 'EX', ENDED_TTL_SECONDS);
+              else tx.set(key, value.status).set(seller, value.sellerId);
               if (value.status === 'live') tx.set(keys.broadcast.startedAt(value.broadcastId), String(Date.parse(value.at)));
             } else if (value.action === 'ban' || value.action === 'unban') {
               const key = value.broadcastId ? keys.broadcast.bans(value.broadcastId) : keys.globalBans();

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChatAcceptedV1, ChatBatch, ChatLine, SocketEvents, SocketRooms } from '@live/contracts';
+import { ChatAcceptedV1, ChatBatch, ChatLine, SocketEvents, SocketRooms, Topics } from '@live/contracts';
+import { KafkaService } from '@live/kafka';
 import { ChatMessageRepository } from '@live/chat-data-access';
 import { MetricsService } from '@live/metrics';
 import { RedisService } from '@live/redis';
 import { Emitter } from '@socket.io/redis-emitter';
+import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../app.config';
 import { DisplayBudget } from './display-budget';
 
@@ -28,6 +30,7 @@ export class DeliveryService {
   constructor(
     private readonly messages: ChatMessageRepository,
     private readonly redis: RedisService,
+    private readonly kafka: KafkaService,
     @Inject(AppConfig) private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
@@ -85,6 +88,14 @@ export class DeliveryService {
     }
     const inserted = await storing;
     if (inserted.size > 0) await client.incrby(keys.broadcast.chatCount(showId), inserted.size);
+    // analytics learns what was shown and what was left out (before the offsets are committed)
+    await this.kafka.publish(Topics.ChatSampled, showId, {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      broadcastId: showId,
+      shown: shown.map((l) => l.messageId),
+      suppressed: lines.filter((_, i) => !flags[i]).map((l) => l.messageId),
+    });
     this.shownLines.inc(chatLines.length);
     this.suppressedLines.inc(suppressed);
     return { stored: inserted.size, shown: chatLines.length, suppressed };

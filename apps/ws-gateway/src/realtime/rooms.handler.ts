@@ -3,7 +3,8 @@ import { Ack, ChatLine, JoinSnapshot, Overlay, SocketEvents, SocketRooms } from 
 import { RedisService } from '@live/redis';
 import { z } from 'zod';
 import { ChatLog } from '../chat/chat-log';
-import { RealtimeServer, RealtimeSocket } from './realtime.server';
+import { PresenceLog } from '../presence/presence-log';
+import { RealtimeServer, RealtimeSocket, SocketUser } from './realtime.server';
 
 const JoinRequest = z
   .object({
@@ -12,6 +13,8 @@ const JoinRequest = z
     lastSeq: z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be the seq of a chat line').optional(),
   })
   .strict();
+
+const StatsRequest = JoinRequest.pick({ broadcastId: true }).strict();
 
 type JoinAck = Ack<{ snapshot: JoinSnapshot; missed?: { lines: ChatLine[]; complete: boolean } }>;
 
@@ -29,6 +32,7 @@ export class RoomsHandler implements OnModuleInit {
     private readonly realtime: RealtimeServer,
     private readonly redis: RedisService,
     private readonly chatLog: ChatLog,
+    private readonly presenceLog: PresenceLog,
   ) {}
 
   onModuleInit(): void {
@@ -39,7 +43,16 @@ export class RoomsHandler implements OnModuleInit {
       socket.on(SocketEvents.Leave, async (payload: unknown, ack?: (a: Ack<object>) => void) => {
         const req = JoinRequest.pick({ broadcastId: true }).safeParse(payload);
         if (!req.success) return ack?.(invalid(req.error.issues[0]));
-        await socket.leave(SocketRooms.broadcast(req.data.broadcastId));
+        const room = SocketRooms.broadcast(req.data.broadcastId);
+        if (socket.rooms.has(room)) this.presenceLog.left(socket, req.data.broadcastId);
+        await socket.leave(room);
+        ack?.({ ok: true });
+      });
+      socket.on(SocketEvents.StatsJoin, (payload: unknown, ack?: (a: Ack<object>) => void) => void this.joinStats(socket, payload).then((a) => ack?.(a)));
+      socket.on(SocketEvents.StatsLeave, async (payload: unknown, ack?: (a: Ack<object>) => void) => {
+        const req = StatsRequest.safeParse(payload);
+        if (!req.success) return ack?.(invalid(req.error.issues[0]));
+        await socket.leave(SocketRooms.broadcastAdmin(req.data.broadcastId));
         ack?.({ ok: true });
       });
     });
@@ -51,13 +64,31 @@ export class RoomsHandler implements OnModuleInit {
     const { broadcastId, lastSeq } = req.data;
     // join first, read after: a line sent in between arrives twice rather than never
     // (clients dedupe by messageId)
-    await socket.join(SocketRooms.broadcast(broadcastId));
+    const room = SocketRooms.broadcast(broadcastId);
+    const already = socket.rooms.has(room);
+    await socket.join(room);
     const [snapshot, missed] = await Promise.all([this.snapshot(broadcastId), lastSeq ? this.chatLog.after(broadcastId, lastSeq) : undefined]);
     if (!snapshot) {
-      await socket.leave(SocketRooms.broadcast(broadcastId));
+      if (!already) await socket.leave(room);
       return { ok: false, code: 'NOT_FOUND', message: 'broadcast not found', field: 'broadcastId' };
     }
+    if (!already) this.presenceLog.joined(socket, broadcastId);
     return { ok: true, snapshot, ...(missed ? { missed } : {}) };
+  }
+
+  /** The live scoreboard (`stats.tick` from analytics) is for operators, admins and the show's seller. */
+  private async joinStats(socket: RealtimeSocket, payload: unknown): Promise<Ack<object>> {
+    const req = StatsRequest.safeParse(payload);
+    if (!req.success) return invalid(req.error.issues[0]);
+    const { broadcastId } = req.data;
+    const user: SocketUser = socket.data.user;
+    let allowed = !user.anonymous && user.roles.some((r) => r === 'admin' || r === 'operator');
+    if (!allowed && !user.anonymous && user.roles.includes('seller')) {
+      allowed = (await this.redis.client.get(this.redis.keys.broadcast.seller(broadcastId))) === user.sub;
+    }
+    if (!allowed) return { ok: false, code: 'FORBIDDEN', message: "live stats are for operators, admins and the show's seller", field: 'broadcastId' };
+    await socket.join(SocketRooms.broadcastAdmin(broadcastId));
+    return { ok: true };
   }
 
   /** Built from Redis only: management mirrors the status, the overlay consumer the overlays. */
