@@ -1,7 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@live/app';
+import { AnalyticsRepository } from '@live/analytics-data-access';
+import { AggregatorService } from './aggregation/aggregator.service';
 import { AppConfig, SERVICE } from './app.config';
 import { databaseSpec } from './database';
+import { ScoreboardService } from './stats/scoreboard.service';
+import { StatsController } from './stats/stats.controller';
+import { StatsService } from './stats/stats.service';
 
 @Module({})
 export class AppModule {
@@ -9,7 +14,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
-      providers: [{ provide: AppConfig, useValue: config }],
+      controllers: [StatsController],
+      providers: [{ provide: AppConfig, useValue: config }, AnalyticsRepository, AggregatorService, ScoreboardService, StatsService],
     };
   }
 }

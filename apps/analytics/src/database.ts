@@ -1,4 +1,4 @@
 import { DatabaseSpec } from '@live/app';
+import { analyticsDatabase } from '@live/analytics-data-access';
 
-/** This service's schema; its tables arrive with the migrations of the features that need them. */
-export const databaseSpec: DatabaseSpec = { schema: 'analytics', entities: [], migrations: [] };
+export const databaseSpec: DatabaseSpec = analyticsDatabase;

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SocketEvents, SocketRooms, StatsTick } from '@live/contracts';
+import { AnalyticsRepository, emptyFigures } from '@live/analytics-data-access';
+import { RedisService } from '@live/redis';
+import { Emitter } from '@socket.io/redis-emitter';
+import { AppConfig } from '../app.config';
+import { viewerSeries } from './viewers';
+
+/** a show without events for this long, and not live, gets no more ticks */
+const ACTIVE_WITHIN_MS = 2 * 60_000;
+
+/**
+ * The live scoreboard: every ANALYTICS_TICK_MS, for each active show, the last complete
+ * second and the totals so far (all read from what is committed, so a restart loses nothing)
+ * go to the show's admin room on every gateway as `stats.tick`.
+ */
+@Injectable()
+export class ScoreboardService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ScoreboardService.name);
+  private readonly emitter: Emitter;
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  /** peak concurrent viewers per show, kept up to date from the first tick on */
+  private readonly peaks = new Map<string, number>();
+
+  constructor(
+    private readonly repo: AnalyticsRepository,
+    private readonly redis: RedisService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {
+    this.emitter = new Emitter(redis.client, { key: redis.keys.socketIoChannel() });
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.ANALYTICS_TICK_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async tick(now = Date.now()): Promise<void> {
+    if (this.running) return; // a slow tick is skipped, never stacked
+    this.running = true;
+    try {
+      const shows = await this.repo.activeShows(ACTIVE_WITHIN_MS);
+      if (shows.length === 0) return;
+      const lastStart = new Date(now - (now % 1_000) - 1_000);
+      const fresh = shows.filter((s) => !this.peaks.has(s));
+      const uniques = this.redis.client.pipeline();
+      for (const s of shows) uniques.pfcount(this.redis.keys.analytics.uniqueViewers(s));
+      const [totals, seconds, deltas, counts] = await Promise.all([
+        this.repo.totals(shows),
+        this.repo.second(shows, lastStart),
+        fresh.length ? this.repo.viewerDeltas(fresh) : new Map<string, { start: Date; delta: number }[]>(),
+        uniques.exec(),
+      ]);
+      for (const s of fresh) this.peaks.set(s, viewerSeries(deltas.get(s) ?? []).peak);
+      shows.forEach((broadcastId, i) => {
+        const total = totals.get(broadcastId) ?? emptyFigures();
+        const concurrentViewers = total.viewersJoined - total.viewersLeft;
+        const peakViewers = Math.max(this.peaks.get(broadcastId) ?? 0, concurrentViewers);
+        this.peaks.set(broadcastId, peakViewers);
+        const tick: StatsTick = {
+          broadcastId,
+          at: new Date(now).toISOString(),
+          lastSecond: { start: lastStart.toISOString(), ...(seconds.get(broadcastId) ?? emptyFigures()) },
+          totals: { ...total, concurrentViewers, peakViewers, uniqueViewers: Number(counts?.[i]?.[1] ?? 0) },
+        };
+        this.emitter.to(SocketRooms.broadcastAdmin(broadcastId)).emit(SocketEvents.StatsTick, tick);
+      });
+    } catch (err) {
+      this.logger.warn(`tick failed: ${err instanceof Error ? err.message : err}`);
+    } finally {
+      this.running = false;
+    }
+  }
+}
