@@ -3,4 +3,5 @@ import { startService } from '@live/app';
 import { AppConfig, SERVICE } from './app.config';
 import { AppModule } from './app.module';
 
-void startService(SERVICE, AppConfig, (config) => AppModule.forRoot(config));
+// Fastify: the heart storm is this app's whole job, and Express' per-request cost was most of it
+void startService(SERVICE, AppConfig, (config) => AppModule.forRoot(config), undefined, 'fastify');

@@ -19,6 +19,7 @@ export async function startService<C extends ServerConfig>(
   Config: ConfigCls<C>,
   moduleFor: (config: C) => DynamicModule,
   configure?: (app: INestApplication) => Promise<void> | void,
+  http: 'express' | 'fastify' = 'express',
 ): Promise<INestApplication> {
   const config = loadConfigOrExit(Config as never, service) as C;
   return runApp(moduleFor(config), {
@@ -27,6 +28,7 @@ export async function startService<C extends ServerConfig>(
     port: config.PORT,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     configure,
+    http,
   });
 }
 

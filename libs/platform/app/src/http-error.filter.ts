@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { HttpServer } from '@nestjs/common';
 import { CORRELATION_HEADER, correlationIdFrom, currentCorrelationId } from '@live/logging';
-import type { Request, Response } from 'express';
 import { AppError, ErrorBody } from './app-error';
 
 const STATUS_CODES: Record<number, string> = {
@@ -16,25 +16,31 @@ const STATUS_CODES: Record<number, string> = {
   503: 'UNAVAILABLE',
 };
 
-/** Every error leaves as `{ code, message, field?, correlationId }`; no stack traces leak. */
+/**
+ * Every error leaves as `{ code, message, field?, correlationId }`; no stack traces leak.
+ * Answers through Nest's HTTP adapter, so it serves Express and Fastify apps alike.
+ */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
+  constructor(private readonly http: HttpServer) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request & { id?: string }>();
+    const res = ctx.getResponse<unknown>();
+    const req = ctx.getRequest<{ id?: string; raw?: { id?: string }; headers: Record<string, string | string[] | undefined> }>();
     // body-parser failures happen before any middleware bound an id: take the header's or make one
-    const correlationId = currentCorrelationId() ?? req.id ?? correlationIdFrom(req.headers[CORRELATION_HEADER]);
-    if (!res.headersSent) res.setHeader(CORRELATION_HEADER, correlationId);
+    const correlationId = currentCorrelationId() ?? req.raw?.id ?? req.id ?? correlationIdFrom(req.headers[CORRELATION_HEADER]);
+    const sent = this.http.isHeadersSent(res);
+    if (!sent) this.http.setHeader(res, CORRELATION_HEADER, correlationId);
     let status = 500;
     let body: ErrorBody = { code: 'INTERNAL', message: 'internal error' };
 
     if (exception instanceof AppError) {
       status = exception.getStatus();
       body = { code: exception.code, message: exception.message, ...(exception.field ? { field: exception.field } : {}) };
-      for (const [k, v] of Object.entries(exception.headers)) res.setHeader(k, v);
+      if (!sent) for (const [k, v] of Object.entries(exception.headers)) this.http.setHeader(res, k, v);
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const raw = exception.getResponse();
@@ -53,17 +59,23 @@ export class HttpErrorFilter implements ExceptionFilter {
     } else if (isBodyParserError(exception)) {
       status = exception.status;
       body =
-        exception.type === 'entity.parse.failed'
+        exception.type === 'entity.parse.failed' || /JSON/.test(exception.message)
           ? { code: 'INVALID_JSON', message: 'request body is not valid JSON', field: 'body' }
           : { code: STATUS_CODES[status] ?? `HTTP_${status}`, message: exception.message, field: 'body' };
     } else {
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     }
-    res.status(status).json({ ...body, correlationId });
+    this.http.reply(res, { ...body, correlationId }, status);
   }
 }
 
+/** A request body the server could not take: Express' body-parser or Fastify's content parser. */
 function isBodyParserError(e: unknown): e is { status: number; type: string; message: string } {
-  const x = e as { status?: unknown; type?: unknown };
-  return typeof x?.status === 'number' && typeof x?.type === 'string' && x.status >= 400 && x.status < 500;
+  const x = e as { status?: unknown; statusCode?: unknown; type?: unknown; code?: unknown; message?: string };
+  if (typeof x?.status === 'number' && typeof x?.type === 'string') return x.status >= 400 && x.status < 500;
+  if (typeof x?.statusCode === 'number' && typeof x?.code === 'string' && x.code.startsWith('FST_')) {
+    Object.assign(x, { status: x.statusCode, type: x.code });
+    return x.statusCode >= 400 && x.statusCode < 500;
+  }
+  return false;
 }

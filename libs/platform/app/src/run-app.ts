@@ -1,8 +1,8 @@
 import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ShutdownState } from '@live/health';
-import { Logger } from '@live/logging';
-import type { Server } from 'node:http';
+import { CORRELATION_HEADER, Logger, correlationIdFrom, runWithCorrelationId } from '@live/logging';
+import type { IncomingMessage, Server } from 'node:http';
 import { HttpErrorFilter } from './http-error.filter';
 
 export interface RunAppOptions {
@@ -10,6 +10,11 @@ export interface RunAppOptions {
   host: string;
   port: number;
   shutdownTimeoutMs: number;
+  /**
+   * The HTTP stack: Express (default) or Fastify, for the apps whose throughput is the point
+   * (burst-api). Middleware, guards, filters and pipes work the same on both.
+   */
+  http?: 'express' | 'fastify';
   /** anything else an app sets up before it listens (socket.io adapter, swagger, ...) */
   configure?: (app: INestApplication) => Promise<void> | void;
 }
@@ -20,9 +25,9 @@ export interface RunAppOptions {
  * their work, closes connections and exits 0 -- or 1 if that takes longer than the bound.
  */
 export async function runApp(module: unknown, options: RunAppOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(module as never, { bufferLogs: true });
+  const app = options.http === 'fastify' ? await createFastifyApp(module) : await NestFactory.create(module as never, { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter()));
   await options.configure?.(app);
   await app.listen(options.port, options.host);
   // outlive the idle timeout of load balancers and client pools (60 s is common): otherwise a
@@ -59,4 +64,31 @@ export async function runApp(module: unknown, options: RunAppOptions): Promise<I
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   return app;
+}
+
+/** Loaded only by the apps that ask for it: the others never load Fastify. */
+async function createFastifyApp(module: unknown): Promise<INestApplication> {
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  // the request id is the correlation id, as the Express apps' middleware makes it
+  const adapter = new FastifyAdapter({ bodyLimit: 100 * 1024, genReqId: (req: IncomingMessage) => correlationIdFrom(req.headers[CORRELATION_HEADER]) });
+  // Fastify's own parsers, not Nest's (set below)
+  const app = await NestFactory.create(module as never, adapter as never, { bufferLogs: true, bodyParser: false });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // what Express calls req.route.path, for the metrics middleware's route label
+    (request.raw as { routePattern?: string }).routePattern = request.routeOptions.url;
+    reply.header(CORRELATION_HEADER, request.id);
+    done();
+  });
+  // the handler runs inside the correlation id (Kafka headers, logs); bound after body
+  // parsing, whose stream events would lose an earlier binding
+  fastify.addHook('preHandler', (request, _reply, done) => runWithCorrelationId(request.id, done));
+  // like Express: an empty JSON body is no body, a malformed one is INVALID_JSON
+  const json = fastify.getDefaultJsonParser('error', 'ignore');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    json(request, body.toString(), (err, value) => (err ? done(Object.assign(err, { status: 400, type: 'entity.parse.failed' }), undefined) : done(null, value)));
+  });
+  return app as INestApplication;
 }

@@ -13,7 +13,7 @@ class MetricsController {
   }
 }
 
-type Req = IncomingMessage & { route?: { path?: string }; originalUrl?: string };
+type Req = IncomingMessage & { route?: { path?: string }; originalUrl?: string; /** set by Fastify apps (run-app) */ routePattern?: string };
 
 @Global()
 @Module({})
@@ -35,7 +35,7 @@ export class MetricsModule implements NestModule {
         const end = this.metrics.httpDuration.startTimer();
         res.on('finish', () => {
           // the route pattern, not the URL: ids in paths would explode the label set
-          const route = req.route?.path ?? 'unmatched';
+          const route = req.route?.path ?? req.routePattern ?? 'unmatched';
           end({ method: req.method, route });
           this.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
         });
