@@ -25,13 +25,17 @@ export class RedisService implements OnApplicationShutdown {
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
       retryStrategy: (times) => Math.min(times * 200, 2_000),
+      // commands issued in the same tick leave in one write: under load, one syscall for
+      // many requests instead of one each
+      enableAutoPipelining: true,
     });
     this.client.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
   }
 
   /** A second connection, for subscribers (a subscribed connection can do nothing else). */
   duplicate(name: string): Redis {
-    return this.client.duplicate({ connectionName: `${this.options.connectionName}:${name}` });
+    // subscribers and blocking readers get a plain connection
+    return this.client.duplicate({ connectionName: `${this.options.connectionName}:${name}`, enableAutoPipelining: false });
   }
 
   async ping(): Promise<void> {
