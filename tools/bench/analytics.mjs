@@ -8,11 +8,8 @@
 //
 // Settings (env): BENCH_RATE (events/s, 10000), BENCH_SHOWS (20), BENCH_SECONDS (60).
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { benchRun, num, percentile, root, sleep } from './lib.mjs';
+import { benchRun, num, percentile, sleep, writeResult } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const jwt = require('jsonwebtoken');
@@ -166,16 +163,10 @@ async function main() {
     mismatches: mismatches.slice(0, 3),
   };
   log(`result: ${JSON.stringify(result)}`);
-  const out = {
-    name: 'analytics',
-    at: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  writeResult('analytics', {
     params,
     result,
-  };
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  writeFileSync(path.join(root, 'bench/results/analytics.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\n${JSON.stringify(out, null, 2)}\nwritten to bench/results/analytics.json`);
+  });
 
   socket.close();
   await producer.disconnect();

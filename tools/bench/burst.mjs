@@ -9,12 +9,10 @@
 // BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_BASELINE_SECONDS (15), BENCH_REPLICAS
 // (burst-api processes, 2: as a Service spreads load over pods; each load process talks to one).
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { benchRun, freePort, num, percentile, root, sleep } from './lib.mjs';
+import { benchRun, freePort, num, percentile, root, sleep, writeResult } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const jwt = require('jsonwebtoken');
@@ -186,18 +184,12 @@ async function main() {
   const base = await baseline(env.DATABASE_URL);
   log(`baseline: ${JSON.stringify(base)}`);
 
-  const out = {
-    name: 'burst',
-    at: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  writeResult('burst', {
     params,
     result,
     baseline: base,
     ratio: base.tapsPerSec ? Number((result.tapsPerSec / base.tapsPerSec).toFixed(2)) : null,
-  };
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  writeFileSync(path.join(root, 'bench/results/burst.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\n${JSON.stringify({ ...out, result: { ...result, statuses: undefined } }, null, 2)}\nwritten to bench/results/burst.json`);
+  }, (o) => ({ ...o, result: { ...o.result, statuses: undefined } }));
 
   for (const c of children) c.kill('SIGTERM');
   await dbc.end();

@@ -11,11 +11,10 @@
 // BENCH_WORKERS (4 viewer processes), BENCH_PROBES (50 viewers that time every line),
 // BENCH_GATEWAYS (1). Priority lines of the shedding phase come from 10 moderators.
 import { execFileSync, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
-import { benchRun, num, percentile, root, sleep } from './lib.mjs';
+import { benchRun, num, percentile, root, sleep, writeResult } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const jwt = require('jsonwebtoken');
@@ -197,19 +196,13 @@ async function main() {
   await setChat(management, show, null);
   const shedding = await runPhase('shedding', { show, messageApi, workers, rate: params.defaultDisplayBudget * 5, sellerShare: 0.05 });
 
-  const out = {
-    name: 'chat',
-    at: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  writeResult('chat', {
     params,
     result,
     baseline,
     shedding,
     ratio: baseline.deliveredLinesPerSec ? Number((result.deliveredLinesPerSec / baseline.deliveredLinesPerSec).toFixed(2)) : null,
-  };
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  writeFileSync(path.join(root, 'bench/results/chat.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\n${JSON.stringify(out, null, 2)}\nwritten to bench/results/chat.json`);
+  });
 
   workers.forEach((w) => w.send({ type: 'close' }));
   await cleanUp(redis);

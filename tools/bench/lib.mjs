@@ -1,9 +1,11 @@
 // What the benchmark scripts share: a run of their own (database, Redis phase, topic prefix),
 // the apps started from their build output, and the set-up and clean-up around a run.
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -115,4 +117,21 @@ export function benchRun(name, extraEnv = {}) {
   }
 
   return { runId, secret, env, dbName, log, apps, startApp, stopApp, prepare, cleanUp };
+}
+
+/**
+ * Writes bench/results/<name>.json: `{ name, at, machine, ...fields }`, and prints it (through
+ * `shown`, to leave out what is too long for a terminal).
+ */
+export function writeResult(name, fields, shown = (out) => out) {
+  const out = {
+    name,
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    ...fields,
+  };
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
+  writeFileSync(path.join(root, `bench/results/${name}.json`), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\n${JSON.stringify(shown(out), null, 2)}\nwritten to bench/results/${name}.json`);
+  return out;
 }
