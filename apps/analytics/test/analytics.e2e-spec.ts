@@ -30,7 +30,7 @@ describe('analytics', () => {
   const api = (token = admin) => http(analytics.url, token);
   const send = (events: Produced[]) => {
     const byTopic = new Map<string, Produced[]>();
-    for (const e of events) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+    for (const e of events) (byTopic.get(e.topic) ?? byTopic.set(e.topic, []).get(e.topic)!).push(e);
     return producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, list]) => ({
         topic: `${env.topicPrefix}${topic}`,

@@ -44,7 +44,7 @@ export class DeliveryService {
     // a producer retry can put the same message twice into one Kafka batch
     const unique = [...new Map(batch.map((m) => [m.messageId, m])).values()];
     const perShow = new Map<string, ChatAcceptedV1[]>();
-    for (const m of unique) perShow.set(m.broadcastId, [...(perShow.get(m.broadcastId) ?? []), m]);
+    for (const m of unique) (perShow.get(m.broadcastId) ?? perShow.set(m.broadcastId, []).get(m.broadcastId)!).push(m);
     const total = { stored: 0, shown: 0, suppressed: 0 };
     for (const [showId, lines] of perShow) {
       for (let i = 0; i < lines.length; i += this.config.CHAT_WINDOW_MAX_LINES) {

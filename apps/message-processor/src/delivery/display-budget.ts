@@ -28,7 +28,7 @@ export class DisplayBudget {
 
     const byUser = new Map<string, number[]>();
     lines.forEach((l, i) => {
-      if (!shown[i]) byUser.set(l.userId, [...(byUser.get(l.userId) ?? []), i]);
+      if (!shown[i]) (byUser.get(l.userId) ?? byUser.set(l.userId, []).get(l.userId)!).push(i);
     });
     let room = Math.max(0, Math.floor(bucket.tokens));
     const queues = this.shuffle([...byUser.values()]);

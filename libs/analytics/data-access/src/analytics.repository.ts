@@ -189,7 +189,7 @@ export class AnalyticsRepository {
       [broadcastIds],
     );
     const out = new Map<string, { start: Date; delta: number }[]>();
-    for (const { broadcastId, ...r } of rows) out.set(broadcastId, [...(out.get(broadcastId) ?? []), r]);
+    for (const { broadcastId, ...r } of rows) (out.get(broadcastId) ?? out.set(broadcastId, []).get(broadcastId)!).push(r);
     return out;
   }
 

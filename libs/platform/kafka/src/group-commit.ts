@@ -41,7 +41,10 @@ export class GroupCommitSender {
           records += next.messages.length;
         }
         const byTopic = new Map<string, Message[]>();
-        for (const p of batch) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), ...p.messages]);
+        for (const p of batch) {
+          const list = byTopic.get(p.topic) ?? byTopic.set(p.topic, []).get(p.topic)!;
+          for (const m of p.messages) list.push(m);
+        }
         try {
           await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
           batch.forEach((p) => p.resolve());
