@@ -75,8 +75,9 @@ export class AggregatorService implements OnApplicationBootstrap, OnApplicationS
     const late = await this.repo.transaction(async (m) => {
       for (const e of events) if (e.topic === Topics.BroadcastLifecycle && 'status' in e.value) await this.repo.applyLifecycle(m, e.value);
       if (counted.length === 0) return 0;
-      const fresh = await this.repo.claimKeys(m, counted.flatMap(keysOf));
-      const inc = fold(counted, fresh, this.config.ANALYTICS_LATENESS_MS);
+      const keys = counted.map(keysOf);
+      const fresh = await this.repo.claimKeys(m, keys.flat());
+      const inc = fold(counted, keys, fresh, this.config.ANALYTICS_LATENESS_MS);
       await this.repo.touchShows(m, inc.shows);
       await this.repo.addWindows(m, 'second_stats', inc.seconds);
       await this.repo.addWindows(m, 'minute_stats', inc.minutes);

@@ -54,11 +54,12 @@ const SECOND = 1_000;
 const MINUTE = 60_000;
 
 /**
- * Folds a batch into increments: only keys in `fresh` count (the rest were counted before),
+ * Folds a batch into increments: `keys[i]` are `keysOf(events[i])` (computed once by the
+ * caller, which claims them first); only keys in `fresh` count (the rest were counted before),
  * each in the 1 s and 1 min window of its event time; events that entered the log more than
  * `latenessMs` after they happened are counted as dropped instead.
  */
-export function fold(events: InputEvent[], fresh: Set<string>, latenessMs: number): Increments {
+export function fold(events: InputEvent[], keys: string[][], fresh: Set<string>, latenessMs: number): Increments {
   const seconds = new Map<string, WindowRow>();
   const minutes = new Map<string, WindowRow>();
   const viewers = new Map<string, Increments['viewers'][number]>();
@@ -86,9 +87,8 @@ export function fold(events: InputEvent[], fresh: Set<string>, latenessMs: numbe
     (row[field] as number) += n;
   };
 
-  for (const e of events) {
-    const keys = keysOf(e);
-    const fresh_ = keys.filter((k) => fresh.has(k));
+  for (const [i, e] of events.entries()) {
+    const fresh_ = keys[i].filter((k) => fresh.has(k));
     if (fresh_.length === 0) continue;
     // a key appears once per batch as fresh: the next copy of the event in this batch is a duplicate
     for (const k of fresh_) fresh.delete(k);

@@ -44,6 +44,9 @@ export class ScoreboardService implements OnApplicationBootstrap, OnApplicationS
     this.running = true;
     try {
       const shows = await this.repo.activeShows(ACTIVE_WITHIN_MS);
+      // a show that went quiet is forgotten; if it comes back its peak is read again
+      const active = new Set(shows);
+      for (const s of this.peaks.keys()) if (!active.has(s)) this.peaks.delete(s);
       if (shows.length === 0) return;
       const lastStart = new Date(now - (now % 1_000) - 1_000);
       const fresh = shows.filter((s) => !this.peaks.has(s));
