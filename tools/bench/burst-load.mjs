@@ -2,6 +2,7 @@
 // that follows a schedule, over a bounded keep-alive pool; reports every answer's status and
 // latency. Traffic goes to 127.0.0.1 only.
 import { createRequire } from 'node:module';
+import { openLoop } from './open-loop.mjs';
 
 const require = createRequire(import.meta.url);
 process.on('disconnect', () => process.exit(0));
@@ -32,13 +33,10 @@ const statuses = {};
 /** successful answers by the second they arrived in (since the schedule started) */
 const perSecond = [];
 let taps = 0;
-let sent = 0;
-let inFlight = 0;
-let unsent = 0;
+const started = Date.now();
 const batchSeq = new Array(users).fill(0);
 
 async function one(i) {
-  inFlight += 1;
   const u = i % users;
   let res;
   if (mode === 'claims') {
@@ -55,36 +53,8 @@ async function one(i) {
     perSecond[second] = (perSecond[second] ?? 0) + 1;
   }
   latencies.push(res.ms);
-  inFlight -= 1;
 }
 
-// schedule: [{ seconds, rate }]; the due count integrates the rate over time
-const started = Date.now();
-const segments = [];
-let t = 0;
-for (const s of schedule) {
-  segments.push({ from: t, to: t + s.seconds * 1000, rate: s.rate });
-  t += s.seconds * 1000;
-}
-const dueAt = (ms) => segments.reduce((n, s) => n + Math.max(0, Math.min(ms, s.to) - s.from) * (s.rate / 1000), 0);
-await new Promise((resolve) => {
-  const tick = setInterval(() => {
-    const now = Date.now() - started;
-    const due = Math.floor(dueAt(Math.min(now, t)));
-    // an open loop, but bounded: past 20,000 requests in flight the client, not the server, is measured
-    while (sent < due && inFlight < 20_000) void one(sent++);
-    // the schedule is over: stop issuing (what the server could not take is reported as
-    // unsent), wait for what is in flight
-    if (now >= t) {
-      unsent = Math.max(0, due - sent);
-      clearInterval(tick);
-      const wait = setInterval(() => {
-        if (inFlight === 0) {
-          clearInterval(wait);
-          resolve();
-        }
-      }, 20);
-    }
-  }, 2);
-});
+// an open loop, bounded: past 20,000 requests in flight the client, not the server, is measured
+const { sent, unsent } = await openLoop(schedule, one, { maxInFlight: 20_000, started });
 process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, taps, sent, unsent, seconds: (Date.now() - started) / 1000 }, () => process.exit(0));

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import { openLoop } from './open-loop.mjs';
 
 const require = createRequire(import.meta.url);
 process.on('disconnect', () => process.exit(0)); // the benchmark went away
@@ -42,16 +43,12 @@ function post(token, body) {
 
 const acks = []; // [messageId, acceptedAtMs (message-api's clock), priority]
 const errors = {};
-let next = 0;
 let priorityCount = 0;
-let inFlight = 0;
-const total = Math.round(rate * seconds);
 const started = Date.now();
 
 async function postOne(i) {
   const priority = sellerShare > 0 && i % Math.round(1 / sellerShare) === 0;
   const token = priority ? priorityTokens[priorityCount++ % priorityTokens.length] : tokens[i % users];
-  inFlight += 1;
   try {
     const res = await post(token, JSON.stringify({ clientMessageId: randomUUID(), text: `${priority ? 'MOD ' : ''}bench line ${i} ${'x'.repeat(40)}` }));
     // latency is measured from message-api's acceptedAt (same machine, same clock): this
@@ -61,25 +58,9 @@ async function postOne(i) {
   } catch (err) {
     const code = err.code ?? err.cause?.code ?? err.message;
     errors[code] = (errors[code] ?? 0) + 1;
-  } finally {
-    inFlight -= 1;
   }
 }
 
 // open loop: a line is due every 1000/rate ms whatever the answers do
-await new Promise((resolve) => {
-  const tick = setInterval(() => {
-    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * rate));
-    while (next < due) void postOne(next++);
-    if (next >= total) {
-      clearInterval(tick);
-      const wait = setInterval(() => {
-        if (inFlight === 0) {
-          clearInterval(wait);
-          resolve();
-        }
-      }, 20);
-    }
-  }, 5);
-});
+await openLoop([{ seconds, rate }], postOne, { started });
 process.send({ type: 'done', acks, errors, seconds: (Date.now() - started) / 1000 }, () => process.exit(0));
