@@ -57,6 +57,8 @@ describe('message-processor graceful shutdown', () => {
     const marker = chatAccepted(show, 'after restart');
     await producer.send({ topic: `${env.topicPrefix}${Topics.ChatAccepted}`, acks: -1, messages: [{ key: show, value: JSON.stringify(marker) }] });
     await waitFor('marker stored', async () => (await pg.query('SELECT 1 FROM chat.messages WHERE message_id = $1', [marker.messageId])).rowCount === 1);
+    // the count follows the insert within the same window: wait for it, then it must be exactly 2
+    await waitFor('marker counted', async () => Number(await redis.get(keys.broadcast.chatCount(show))) >= 2);
     expect(await redis.get(keys.broadcast.chatCount(show))).toBe('2');
     const consumed = await fetch(`${app.url}/metrics`).then((r) => r.text());
     // the restarted process read only the marker
