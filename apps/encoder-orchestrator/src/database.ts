@@ -1,4 +1,5 @@
 import { DatabaseSpec } from '@live/app';
+import { encoderDatabase } from '@live/encoder-data-access';
 
-/** This service's schema; its tables arrive with the migrations of the features that need them. */
-export const databaseSpec: DatabaseSpec = { schema: 'encoder', entities: [], migrations: [] };
+/** This service's schema, owned by @live/encoder-data-access. */
+export const databaseSpec: DatabaseSpec = encoderDatabase;
