@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { ShutdownState } from '@live/health';
 import { CORRELATION_HEADER, Logger, correlationIdFrom, runWithCorrelationId } from '@live/logging';
 import type { IncomingMessage, Server } from 'node:http';
-import { HttpErrorFilter } from './http-error.filter';
+import { HttpErrorFilter } from '@live/errors';
+import { EventCorrelationInterceptor, KafkaBatchServer, KafkaService, RethrowEventErrors } from '@live/kafka';
 
 export interface RunAppOptions {
   service: string;
@@ -25,10 +26,14 @@ export interface RunAppOptions {
  * their work, closes connections and exits 0 -- or 1 if that takes longer than the bound.
  */
 export async function runApp(module: unknown, options: RunAppOptions): Promise<INestApplication> {
-  const app = options.http === 'fastify' ? await createFastifyApp(module) : await NestFactory.create(module as never, { bufferLogs: true });
+  const app = options.http === 'fastify' ? await createFastifyApp(module) : await NestFactory.create(module as never, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter()));
+  connectKafkaTransport(app);
   await options.configure?.(app);
+  // hooks first (topics created, producer connected), then the consumers, then HTTP
+  await app.init();
+  await app.startAllMicroservices();
   await app.listen(options.port, options.host);
   // outlive the idle timeout of load balancers and client pools (60 s is common): otherwise a
   // client may send on a keep-alive socket the server is closing that very moment
@@ -66,13 +71,38 @@ export async function runApp(module: unknown, options: RunAppOptions): Promise<I
   return app;
 }
 
+/** What `app.get` finds, or undefined (an app without Kafka). The app is created with
+ * abortOnError off, so a miss throws here instead of ending the process. */
+function optional<T>(app: INestApplication, token: abstract new (...a: never[]) => T): T | undefined {
+  try {
+    return app.get(token as never, { strict: false }) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every app with Kafka is a hybrid app: its `@EventPattern(group, { topics })` handlers are
+ * served by our batch transport. Initialisation is deferred so the pipeline below applies to
+ * them; the app, not the microservice, runs the lifecycle hooks (once).
+ */
+function connectKafkaTransport(app: INestApplication): void {
+  const kafka = optional(app, KafkaService);
+  if (!kafka) return;
+  const strategy = new KafkaBatchServer(kafka);
+  const microservice = app.connectMicroservice({ strategy }, { deferInitialization: true });
+  (microservice as unknown as { setIsInitHookCalled(called: boolean): void }).setIsInitHookCalled(true);
+  microservice.useGlobalInterceptors(new EventCorrelationInterceptor());
+  microservice.useGlobalFilters(new RethrowEventErrors());
+}
+
 /** Loaded only by the apps that ask for it: the others never load Fastify. */
 async function createFastifyApp(module: unknown): Promise<INestApplication> {
   const { FastifyAdapter } = await import('@nestjs/platform-fastify');
   // the request id is the correlation id, as the Express apps' middleware makes it
   const adapter = new FastifyAdapter({ bodyLimit: 100 * 1024, genReqId: (req: IncomingMessage) => correlationIdFrom(req.headers[CORRELATION_HEADER]) });
   // Fastify's own parsers, not Nest's (set below)
-  const app = await NestFactory.create(module as never, adapter as never, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create(module as never, adapter as never, { bufferLogs: true, bodyParser: false, abortOnError: false });
   const fastify = adapter.getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
     // what Express calls req.route.path, for the metrics middleware's route label

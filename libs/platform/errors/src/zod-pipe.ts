@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
-import { AppError } from './app-error';
+import { CommonErrors } from './app-error';
 
 /** Validates a body, query or param with zod; the first issue names the field at fault. */
 @Injectable()
@@ -9,14 +9,14 @@ export class ZodPipe<S extends z.ZodType> implements PipeTransform {
 
   transform(value: unknown, meta: ArgumentMetadata): z.infer<S> {
     if (meta.type === 'body' && (value === undefined || typeof value !== 'object' || value === null || Array.isArray(value))) {
-      throw new AppError(400, 'VALIDATION_FAILED', 'the body must be a JSON object', 'body');
+      throw CommonErrors.validation('body', 'the body must be a JSON object');
     }
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
     const issue = result.error.issues[0];
     const field =
       issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.length ? issue.path.join('.') : (meta.data ?? meta.type);
-    throw new AppError(400, 'VALIDATION_FAILED', `${field}: ${issue.message}`, String(field));
+    throw CommonErrors.validation(String(field), `${field}: ${issue.message}`);
   }
 }
 

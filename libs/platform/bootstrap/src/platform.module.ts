@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AuthModule } from '@live/auth';
 import { DatabaseModule, ServiceDatabaseOptions } from '@live/database';
 import { Dependency, HealthModule } from '@live/health';
@@ -65,4 +65,23 @@ export class PlatformModule {
     imports.push(HealthModule.forRoot(deps));
     return { module: PlatformModule, imports, exports: imports };
   }
+}
+
+/**
+ * An app's root module: the platform parts it uses, its feature modules, and its validated
+ * config, which every feature module may inject (the root module is global).
+ */
+export function appModule<C extends BaseConfig>(
+  module: Type,
+  Config: abstract new (...args: never[]) => C,
+  platform: PlatformOptions<C>,
+  features: Type[],
+): DynamicModule {
+  return {
+    module,
+    global: true,
+    imports: [PlatformModule.forRoot(platform), ...features],
+    providers: [{ provide: Config, useValue: platform.config }],
+    exports: [Config],
+  };
 }
