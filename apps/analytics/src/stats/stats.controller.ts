@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
-import { Dto, ZodPipe } from '@live/app';
+import { Dto, ZodPipe } from '@live/errors';
 import { AllowRoles, CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
 import { z } from 'zod';
 import { StatsService } from './stats.service';

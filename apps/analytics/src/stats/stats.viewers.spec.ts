@@ -1,4 +1,4 @@
-import { concurrentAt, peakWithin, viewerSeries } from './viewers';
+import { concurrentAt, peakWithin, viewerSeries } from './stats.viewers';
 
 const s = (sec: number) => new Date(Date.UTC(2026, 10, 22, 10, 0, sec));
 

@@ -1,53 +1,14 @@
-import { Body, Controller, Get, HttpCode, Injectable, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommonErrors } from '@live/app';
-import { AllowRoles, CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
-import { Overlay, Topics } from '@live/contracts';
+import { Injectable } from '@nestjs/common';
+import { CommonErrors } from '@live/errors';
+import { Principal } from '@live/auth';
+import { Overlay, Topics, OverlayKeys } from '@live/contracts';
 import { CouponEntity } from '@live/management-data-access';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { z } from 'zod';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { ManagementErrors } from '../common/access';
-import { IdParam, Dto, ZodPipe, openApiSchema, v } from '../common/validation';
 import { ManagementTx } from '../outbox/management-tx';
-
-export const CreateCoupon = z
-  .object({
-    name: v.text(80),
-    discountType: z.enum(['percent', 'amount'], { error: "must be 'percent' or 'amount'" }),
-    discountValue: v.money,
-    currency: v.currency.optional(),
-    totalQuantity: v.count(10_000_000).refine((n) => n > 0, 'must be at least 1'),
-    perUserLimit: v.count(100).refine((n) => n > 0, 'must be at least 1').default(1),
-    validFrom: v.date,
-    validUntil: v.date,
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.discountValue <= 0) ctx.addIssue({ code: 'custom', path: ['discountValue'], message: 'must be more than 0' });
-    if (c.discountType === 'percent' && c.discountValue > 100) ctx.addIssue({ code: 'custom', path: ['discountValue'], message: 'a percentage is at most 100' });
-    if (c.discountType === 'amount' && !c.currency) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'required for an amount discount' });
-    if (Date.parse(c.validUntil) <= Date.parse(c.validFrom)) ctx.addIssue({ code: 'custom', path: ['validUntil'], message: 'must be after validFrom' });
-  });
-export type CreateCoupon = z.infer<typeof CreateCoupon>;
-
-const CouponParams = z.object({ id: v.uuid(), couponId: v.uuid('couponId') });
-type CouponParams = z.infer<typeof CouponParams>;
-
-export const couponView = (c: CouponEntity) => ({
-  id: c.id,
-  broadcastId: c.broadcastId,
-  name: c.name,
-  discountType: c.discountType,
-  discountValue: Number(c.discountValue),
-  currency: c.currency,
-  totalQuantity: c.totalQuantity,
-  perUserLimit: c.perUserLimit,
-  validFrom: c.validFrom.toISOString(),
-  validUntil: c.validUntil.toISOString(),
-  exposed: c.exposed,
-});
+import { CreateCoupon, couponView } from './coupons.dto';
 
 @Injectable()
 export class CouponsService {
@@ -103,7 +64,7 @@ export class CouponsService {
       if (exposed && c.validUntil.getTime() <= Date.now()) throw ManagementErrors.conflict('COUPON_EXPIRED', 'the coupon window is over', 'couponId');
       c.exposed = exposed;
       await m.getRepository(CouponEntity).update({ id: c.id }, { exposed });
-      const key = `coupon:${c.id}`;
+      const key = OverlayKeys.coupon(c.id);
       if (exposed) {
         const overlay: Overlay = { key, kind: 'coupon', id: c.id, data: couponView(c), expiresAt: c.validUntil.toISOString(), shownAt: new Date().toISOString() };
         emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'show', key, overlay });
@@ -113,38 +74,5 @@ export class CouponsService {
       audit(exposed ? 'coupon.expose' : 'coupon.hide', { type: 'coupon', id: c.id, broadcastId });
       return couponView(c);
     });
-  }
-}
-
-@ApiTags('coupons')
-@ApiBearerAuth()
-@Controller('v1/broadcasts/:id/coupons')
-@UseGuards(JwtAuthGuard)
-@AllowRoles('admin', 'operator', 'seller')
-export class CouponsController {
-  constructor(private readonly coupons: CouponsService) {}
-
-  @Post()
-  @ApiBody({ schema: openApiSchema(CreateCoupon) })
-  create(@CurrentUser() user: Principal, @Param(new ZodPipe(IdParam)) p: Dto<typeof IdParam>, @Body(new ZodPipe(CreateCoupon)) dto: Dto<typeof CreateCoupon>) {
-    return this.coupons.create(user, p.id, dto);
-  }
-
-  @Get()
-  list(@CurrentUser() user: Principal, @Param(new ZodPipe(IdParam)) p: Dto<typeof IdParam>) {
-    return this.coupons.list(user, p.id);
-  }
-
-  @Post(':couponId/expose')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Show the coupon to viewers (overlay.show); claims open within its window' })
-  expose(@CurrentUser() user: Principal, @Param(new ZodPipe(CouponParams)) p: Dto<typeof CouponParams>) {
-    return this.coupons.setExposed(user, p.id, p.couponId, true);
-  }
-
-  @Post(':couponId/hide')
-  @HttpCode(200)
-  hide(@CurrentUser() user: Principal, @Param(new ZodPipe(CouponParams)) p: Dto<typeof CouponParams>) {
-    return this.coupons.setExposed(user, p.id, p.couponId, false);
   }
 }

@@ -1,5 +1,5 @@
 import { Topics } from '@live/contracts';
-import { InputEvent, fold, keysOf } from './plan';
+import { InputEvent, fold, keysOf } from './aggregation.plan';
 
 const at = Date.parse('2026-11-22T10:00:59.500Z');
 const base = { occurredAt: new Date(at).toISOString(), broadcastId: 's1' };

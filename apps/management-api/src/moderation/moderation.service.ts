@@ -1,43 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Injectable, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommonErrors } from '@live/app';
-import { AllowRoles, CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
+import { Injectable } from '@nestjs/common';
+import { CommonErrors } from '@live/errors';
+import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { BanEntity, BroadcastEntity } from '@live/management-data-access';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import { z } from 'zod';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { ManagementErrors } from '../common/access';
-import { IdParam, Dto, ZodPipe, openApiSchema, v } from '../common/validation';
 import { ManagementTx } from '../outbox/management-tx';
-
-export const CreateBan = z
-  .object({
-    userId: v.text(128),
-    reason: v.text(500),
-    /** none: until lifted */
-    durationSeconds: z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(31_536_000).optional(),
-  })
-  .strict();
-export type CreateBan = z.infer<typeof CreateBan>;
-
-const ShowUserParams = z.object({ id: v.uuid(), userId: v.text(128) });
-type ShowUserParams = z.infer<typeof ShowUserParams>;
-const UserParam = z.object({ userId: v.text(128) });
-type UserParam = z.infer<typeof UserParam>;
-const MessageParams = z.object({ id: v.uuid(), messageId: v.uuid('messageId') });
-type MessageParams = z.infer<typeof MessageParams>;
-
-const banView = (b: BanEntity) => ({
-  id: b.id,
-  broadcastId: b.broadcastId,
-  userId: b.userId,
-  reason: b.reason,
-  until: b.until?.toISOString() ?? null,
-  createdBy: b.createdBy,
-  createdAt: b.createdAt.toISOString(),
-});
+import { CreateBan, banView } from './moderation.dto';
 
 @Injectable()
 export class ModerationService {
@@ -124,64 +95,5 @@ export class ModerationService {
       emit(Topics.ModerationAction, broadcastId, { action: 'message.deleted', broadcastId, messageId });
       audit('message.delete', { type: 'message', id: messageId, broadcastId });
     });
-  }
-}
-
-@ApiTags('moderation')
-@ApiBearerAuth()
-@Controller('v1/broadcasts/:id')
-@UseGuards(JwtAuthGuard)
-@AllowRoles('admin', 'operator', 'seller', 'moderator')
-export class ShowModerationController {
-  constructor(private readonly moderation: ModerationService) {}
-
-  @Post('bans')
-  @ApiBody({ schema: openApiSchema(CreateBan) })
-  @ApiOperation({ summary: 'Ban a user from this show (chat, hearts, claims)' })
-  ban(@CurrentUser() user: Principal, @Param(new ZodPipe(IdParam)) p: Dto<typeof IdParam>, @Body(new ZodPipe(CreateBan)) dto: Dto<typeof CreateBan>) {
-    return this.moderation.ban(user, p.id, dto);
-  }
-
-  @Get('bans')
-  list(@CurrentUser() user: Principal, @Param(new ZodPipe(IdParam)) p: Dto<typeof IdParam>) {
-    return this.moderation.list(user, p.id);
-  }
-
-  @Delete('bans/:userId')
-  unban(@CurrentUser() user: Principal, @Param(new ZodPipe(ShowUserParams)) p: Dto<typeof ShowUserParams>) {
-    return this.moderation.unban(user, p.id, p.userId);
-  }
-
-  @Delete('messages/:messageId')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a chat line for every viewer' })
-  async deleteMessage(@CurrentUser() user: Principal, @Param(new ZodPipe(MessageParams)) p: Dto<typeof MessageParams>) {
-    await this.moderation.deleteMessage(user, p.id, p.messageId);
-  }
-}
-
-@ApiTags('moderation')
-@ApiBearerAuth()
-@Controller('v1/bans')
-@UseGuards(JwtAuthGuard)
-@AllowRoles('admin', 'operator')
-export class GlobalBansController {
-  constructor(private readonly moderation: ModerationService) {}
-
-  @Post()
-  @ApiBody({ schema: openApiSchema(CreateBan) })
-  @ApiOperation({ summary: 'Ban a user from every show' })
-  ban(@CurrentUser() user: Principal, @Body(new ZodPipe(CreateBan)) dto: Dto<typeof CreateBan>) {
-    return this.moderation.ban(user, null, dto);
-  }
-
-  @Get()
-  list(@CurrentUser() user: Principal) {
-    return this.moderation.list(user, null);
-  }
-
-  @Delete(':userId')
-  unban(@CurrentUser() user: Principal, @Param(new ZodPipe(UserParam)) p: Dto<typeof UserParam>) {
-    return this.moderation.unban(user, null, p.userId);
   }
 }

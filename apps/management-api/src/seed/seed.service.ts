@@ -4,8 +4,8 @@ import { BroadcastEntity } from '@live/management-data-access';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../app.config';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
-import { CouponsService } from '../coupons/coupons';
-import { PollsService } from '../polls/polls';
+import { CouponsService } from '../coupons/coupons.service';
+import { PollsService } from '../polls/polls.service';
 import { ProductsService } from '../products/products.service';
 
 export const DEMO_SELLER = 'demo-seller';
@@ -17,8 +17,8 @@ const system: Principal = { sub: 'demo-seed', name: 'demo seed', roles: ['admin'
  * demo show that has not ended.
  */
 @Injectable()
-export class DemoSeed implements OnApplicationBootstrap {
-  private readonly logger = new Logger(DemoSeed.name);
+export class SeedService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(SeedService.name);
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,

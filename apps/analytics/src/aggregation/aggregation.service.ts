@@ -1,34 +1,34 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Topics } from '@live/contracts';
 import { AnalyticsRepository } from '@live/analytics-data-access';
-import { ConsumedEvent, KafkaService } from '@live/kafka';
+import { ConsumedEvent } from '@live/kafka';
 import { MetricsService } from '@live/metrics';
 import { RedisService } from '@live/redis';
 import { AppConfig } from '../app.config';
-import { COUNTED_TOPICS, InputEvent, fold, keysOf } from './plan';
+import { COUNTED_TOPICS, InputEvent, fold, keysOf } from './aggregation.plan';
 
-const TOPICS = [...COUNTED_TOPICS, Topics.BroadcastLifecycle] as const;
-type Topic = (typeof TOPICS)[number];
+export const AGGREGATED_TOPICS = [...COUNTED_TOPICS, Topics.BroadcastLifecycle] as const;
+export type AggregatedTopic = (typeof AGGREGATED_TOPICS)[number];
+type Topic = AggregatedTopic;
 /** unique-viewer HyperLogLogs outlive their show by a week (the final report keeps the count) */
 const UNIQUES_TTL_SECONDS = 7 * 24 * 3600;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /**
- * One consumer group over chat, sampling, hearts, claims, votes, presence and lifecycle. Each
+ * One consumer group (AggregationConsumer) over chat, sampling, hearts, claims, votes, presence and lifecycle. Each
  * Kafka batch is one Postgres transaction: the events' keys go into `analytics.seen` and only
  * the ones not there before are added to their windows; the offsets are committed after the
  * commit. So a crash anywhere replays at most the batch in hand, and the replay finds its
  * keys and adds nothing: restarts never double count.
  */
 @Injectable()
-export class AggregatorService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(AggregatorService.name);
+export class AggregationService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AggregationService.name);
   private pruneTimer?: NodeJS.Timeout;
   private readonly countedTotal;
   private readonly lateTotal;
 
   constructor(
-    private readonly kafka: KafkaService,
     private readonly redis: RedisService,
     private readonly repo: AnalyticsRepository,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -38,17 +38,7 @@ export class AggregatorService implements OnApplicationBootstrap, OnApplicationS
     this.lateTotal = metrics.counter('analytics_events_late_total', 'events that came later than the allowed lateness');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.kafka
-      .createConsumer<Topic>({
-        groupId: 'analytics.aggregate',
-        topics: TOPICS,
-        partitionsConsumedConcurrently: 3,
-        // fuller batches, fewer transactions; the scoreboard's second dominates the lag anyway
-        fetch: { minBytes: 64 * 1024, maxWaitTimeInMs: 100 },
-        handleBatch: (events) => this.handle(events),
-      })
-      .start();
+  onApplicationBootstrap(): void {
     this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
   }
 
