@@ -6,7 +6,7 @@ import { AppProcess, Viewer, http, tokenFor, waitFor } from '@live/testing';
 // processes joined by the Redis adapter: create a show, start it, expose a coupon ->
 // overlay.show reaches viewers on both gateways; a viewer joining afterwards sees it in the
 // snapshot; hide -> overlay.hide; end the show.
-describe('overlays reach viewers on every gateway', () => {
+describe('ws-gateway across two processes', () => {
   let management: AppProcess;
   let gatewayA: AppProcess;
   let gatewayB: AppProcess;
@@ -94,4 +94,21 @@ describe('overlays reach viewers on every gateway', () => {
     expect(await v.join('../../etc')).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'broadcastId' });
     expect(await v.join(randomUUID())).toMatchObject({ ok: false, code: 'NOT_FOUND', field: 'broadcastId' });
   });
+
+  it('sums concurrent viewers over both gateways', async () => {
+    const seller = `seller-${randomUUID()}`;
+    const api = http(management.url, tokenFor(seller, ['seller']));
+    const show = (await api.post('/v1/broadcasts', { title: 'presence', scheduledAt: new Date().toISOString() })).body;
+    expect((await api.post(`/v1/broadcasts/${show.id}/start`)).status).toBe(200);
+    const vs = [viewer(gatewayA), viewer(gatewayA), viewer(gatewayB)];
+    await waitFor('show live for the gateways', async () => {
+      const ack = await vs[0].join(show.id);
+      return ack.ok && ack.snapshot.status === 'live';
+    });
+    for (const v of vs.slice(1)) expect((await v.join(show.id)).ok).toBe(true);
+    for (const v of vs) await v.waitForEvent('viewers.count', (c) => c.broadcastId === show.id && c.count === 3, 10_000);
+    vs[0].close();
+    await vs[2].waitForEvent('viewers.count', (c) => c.broadcastId === show.id && c.count === 2, 10_000);
+  });
 });
+
