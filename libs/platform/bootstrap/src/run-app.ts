@@ -86,7 +86,7 @@ function optional<T>(app: INestApplication, token: abstract new (...a: never[]) 
  * served by our batch transport. Initialisation is deferred so the pipeline below applies to
  * them; the app, not the microservice, runs the lifecycle hooks (once).
  */
-function connectKafkaTransport(app: INestApplication): void {
+export function connectKafkaTransport(app: INestApplication): void {
   const kafka = optional(app, KafkaService);
   if (!kafka) return;
   const strategy = new KafkaBatchServer(kafka);
