@@ -12,6 +12,7 @@ export const Groups = {
   BurstClaims: 'burst-api.claims',
   BurstShowEnd: 'burst-api.show-end',
   AnalyticsAggregate: 'analytics.aggregate',
+  EncoderReplay: 'encoder-orchestrator.replay',
 } as const;
 
 export type GroupName = (typeof Groups)[keyof typeof Groups];

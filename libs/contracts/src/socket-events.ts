@@ -18,6 +18,8 @@ export const SocketEvents = {
   StatsJoin: 'stats.join',
   StatsLeave: 'stats.leave',
   StatsTick: 'stats.tick',
+  /** a replay job's step state and progress, to the show's admin room */
+  EncoderProgress: 'encoder.progress',
 } as const;
 
 export type SocketEventName = (typeof SocketEvents)[keyof typeof SocketEvents];
@@ -63,6 +65,19 @@ export interface StatsTick {
   /** the last complete second of event time */
   lastSecond: StatsFigures & { start: string };
   totals: StatsFigures & { concurrentViewers: number; peakViewers: number; uniqueViewers: number };
+}
+
+/** `encoder.progress`: the same fields as the Kafka event encoder.replay.progress.v1. */
+export interface EncoderProgress {
+  jobId: string;
+  broadcastId: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  step: string | null;
+  stepState: 'pending' | 'running' | 'succeeded' | 'failed' | null;
+  stepProgress: number | null;
+  progress: number;
+  reason: string | null;
+  at: string;
 }
 
 /** socket.io room names. */

@@ -5,6 +5,7 @@ import { BroadcastChatSettingsV1 } from './events/chat-settings';
 import { CouponClaimedV1, HeartsTappedV1, PollVotedV1 } from './events/burst';
 import { ModerationActionV1 } from './events/moderation';
 import { OverlayChangedV1 } from './events/overlay';
+import { EncoderReplayProgressV1 } from './events/encoder-replay';
 import { ViewerPresenceV1 } from './events/presence';
 
 /**
@@ -22,6 +23,7 @@ export const Topics = {
   PollVoted: 'burst.poll.voted.v1',
   ChatSampled: 'chat.window.sampled.v1',
   ViewerPresence: 'presence.viewer.changed.v1',
+  EncoderReplayProgress: 'encoder.replay.progress.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -37,6 +39,7 @@ export const TopicSchemas = {
   [Topics.PollVoted]: PollVotedV1,
   [Topics.ChatSampled]: ChatWindowSampledV1,
   [Topics.ViewerPresence]: ViewerPresenceV1,
+  [Topics.EncoderReplayProgress]: EncoderReplayProgressV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };

@@ -44,4 +44,26 @@ export class ChatMessageRepository {
   countByBroadcast(broadcastId: string): Promise<number> {
     return this.dataSource.getRepository(ChatMessageEntity).countBy({ broadcastId });
   }
+
+  /**
+   * The show's chat as viewers saw it, for the replay: lines the display budget showed, not
+   * the suppressed ones, without deleted lines; oldest first, within [from, to).
+   */
+  async replayLines(broadcastId: string, from: Date, to: Date): Promise<ReplayChatLine[]> {
+    const rows: { message_id: string; user_name: string; roles: string[]; text: string; accepted_at: Date }[] = await this.dataSource.query(
+      `SELECT message_id, user_name, roles, text, accepted_at FROM chat.messages
+        WHERE broadcast_id = $1 AND shown AND deleted_at IS NULL AND accepted_at >= $2 AND accepted_at < $3
+        ORDER BY accepted_at, message_id`,
+      [broadcastId, from, to],
+    );
+    return rows.map((r) => ({ messageId: r.message_id, userName: r.user_name, roles: r.roles, text: r.text, acceptedAt: r.accepted_at }));
+  }
+}
+
+export interface ReplayChatLine {
+  messageId: string;
+  userName: string;
+  roles: string[];
+  text: string;
+  acceptedAt: Date;
 }
