@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@live/app';
+import { BansModule } from '@live/management-bans';
 import { AppConfig, SERVICE } from './app.config';
 import { CouponsController } from './coupons/coupons.controller';
 import { CouponsService } from './coupons/coupons.service';
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
+      imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec }), BansModule],
       controllers: [HeartsController, CouponsController, VotesController],
       providers: [{ provide: AppConfig, useValue: config }, ShowEndService, HeartsLog, HeartsService, CouponsService, VotesService],
     };

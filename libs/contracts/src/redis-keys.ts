@@ -10,7 +10,7 @@
  * before any user-supplied part of the key (only the first `{...}` counts).
  * Not tagged on purpose: the per-viewer chat buckets and idempotency records (single-key
  * commands on the hottest write path, spread over all masters) and the platform-wide global
- * bans (one key, never inside a per-show script: see `Bans` in @live/management-data-access).
+ * bans (one key, never inside a per-show script: see `Bans` in @live/management-bans).
  */
 const PHASE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 

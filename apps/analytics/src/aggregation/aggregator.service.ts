@@ -58,7 +58,7 @@ export class AggregatorService implements OnApplicationBootstrap, OnApplicationS
 
   async handle(events: ConsumedEvent<Topic>[]): Promise<void> {
     const counted: InputEvent[] = [];
-    const uniques = this.redis.client.pipeline();
+    const uniques = this.redis.multiPerSlot(); // a show's HyperLogLog is in the show's cluster slot
     let viewersSeen = false;
     for (const e of events) {
       if (e.topic === Topics.BroadcastLifecycle) continue;

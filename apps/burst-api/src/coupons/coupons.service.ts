@@ -3,6 +3,7 @@ import { AppError, CommonErrors } from '@live/app';
 import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
+import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -53,6 +54,7 @@ export class CouponsService implements OnModuleInit, OnApplicationBootstrap {
     private readonly redis: RedisService,
     private readonly kafka: KafkaService,
     private readonly dataSource: DataSource,
+    private readonly bans: Bans,
   ) {}
 
   onModuleInit(): void {
@@ -61,18 +63,18 @@ export class CouponsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { keys, client } = this.redis;
+    const { keys } = this.redis;
     // the coupons management exposes and hides: their terms, and the stock (set once)
     await this.kafka
       .createConsumer({
         groupId: 'burst-api.coupons',
         topics: [Topics.OverlayChanged],
         handleBatch: async (events) => {
-          const tx = client.multi();
+          const tx = this.redis.multiPerSlot();
           for (const { value } of events) {
             if (!value.key.startsWith('coupon:')) continue;
             const couponId = value.key.slice('coupon:'.length);
-            const state = keys.coupon.state(couponId);
+            const state = keys.coupon.state(value.broadcastId, couponId);
             tx.sadd(keys.broadcast.coupons(value.broadcastId), couponId);
             if (value.action === 'show' && value.overlay) {
               const d = value.overlay.data as { totalQuantity: number; perUserLimit: number; validFrom: string; validUntil: string };
@@ -116,13 +118,10 @@ export class CouponsService implements OnModuleInit, OnApplicationBootstrap {
     if (!SHOW_ID.test(showId)) throw CommonErrors.validation('id', 'id: must be a broadcast id');
     if (!UUID.test(couponId)) throw CommonErrors.validation('couponId', 'couponId: must be a UUID');
     const { keys, client } = this.redis;
-    const [[, showBan], [, globalBan]] = (await client.multi().hget(keys.broadcast.bans(showId), user.sub).hget(keys.globalBans(), user.sub).exec()) as [unknown, string | null][];
-    for (const until of [showBan, globalBan]) {
-      if (until !== null && (until === '0' || Number(until) > Date.now())) throw new AppError(403, 'BANNED', 'you are banned from this show');
-    }
+    if (await this.bans.banned(showId, user.sub)) throw new AppError(403, 'BANNED', 'you are banned from this show');
     const run = client as unknown as Run;
-    const state = keys.coupon.state(couponId);
-    const claims = keys.coupon.claims(couponId);
+    const state = keys.coupon.state(showId, couponId);
+    const claims = keys.coupon.claims(showId, couponId);
     const [outcome, remaining, ordinal] = await run.liveClaimCoupon(state, claims, user.sub, Date.now(), showId);
     if (outcome === 'NOT_EXPOSED') throw CouponErrors.notExposed();
     if (outcome === 'ALREADY_CLAIMED') throw CouponErrors.alreadyClaimed();

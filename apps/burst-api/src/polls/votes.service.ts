@@ -3,6 +3,7 @@ import { AppError, CommonErrors } from '@live/app';
 import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
+import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 
@@ -37,6 +38,7 @@ export class VotesService implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     private readonly redis: RedisService,
     private readonly kafka: KafkaService,
+    private readonly bans: Bans,
   ) {}
 
   onModuleInit(): void {
@@ -45,18 +47,18 @@ export class VotesService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { keys, client } = this.redis;
+    const { keys } = this.redis;
     // polls management opens and closes: open or not, and how many options
     await this.kafka
       .createConsumer({
         groupId: 'burst-api.polls',
         topics: [Topics.OverlayChanged],
         handleBatch: async (events) => {
-          const tx = client.multi();
+          const tx = this.redis.multiPerSlot();
           for (const { value } of events) {
             if (!value.key.startsWith('poll:')) continue;
             const pollId = value.key.slice('poll:'.length);
-            const state = keys.poll.state(pollId);
+            const state = keys.poll.state(value.broadcastId, pollId);
             tx.sadd(keys.broadcast.polls(value.broadcastId), pollId);
             if (value.action === 'show' && value.overlay) {
               const options = (value.overlay.data as { options: string[] }).options.length;
@@ -82,9 +84,10 @@ export class VotesService implements OnModuleInit, OnApplicationBootstrap {
     if (typeof option !== 'number' || !Number.isInteger(option) || option < 0 || option > 5) {
       throw CommonErrors.validation('option', 'option: the index of one of the poll options (0-5)');
     }
+    if (await this.bans.banned(showId, user.sub)) throw new AppError(403, 'BANNED', 'you are banned from this show');
     const { keys, client } = this.redis;
     const run = client as unknown as Run;
-    const args = [keys.poll.state(pollId), keys.poll.voters(pollId), keys.poll.tally(pollId)];
+    const args = [keys.poll.state(showId, pollId), keys.poll.voters(showId, pollId), keys.poll.tally(showId, pollId)];
     const outcome = await run.liveVote(...args, user.sub, option, showId);
     if (outcome === 'NOT_OPEN') throw new AppError(409, 'POLL_NOT_OPEN', 'the poll is not open', 'pollId');
     if (outcome === 'BAD_OPTION') throw CommonErrors.validation('option', 'option: this poll has fewer options');

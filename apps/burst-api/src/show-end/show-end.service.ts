@@ -47,8 +47,8 @@ export class ShowEndService implements OnApplicationBootstrap {
     const coupons = couponIds as string[];
     const polls = pollIds as string[];
     const more = client.multi();
-    for (const c of coupons) more.hget(keys.coupon.state(c), 'remaining').hvals(keys.coupon.claims(c));
-    for (const p of polls) more.hgetall(keys.poll.tally(p));
+    for (const c of coupons) more.hget(keys.coupon.state(showId, c), 'remaining').hvals(keys.coupon.claims(showId, c));
+    for (const p of polls) more.hgetall(keys.poll.tally(showId, p));
     const extra = ((await more.exec()) ?? []).map(([, v]) => v);
 
     const flushed = await this.dataSource.transaction(async (m) => {
@@ -89,8 +89,8 @@ export class ShowEndService implements OnApplicationBootstrap {
       keys.broadcast.heartsUnlogged(showId),
       keys.broadcast.coupons(showId),
       keys.broadcast.polls(showId),
-      ...coupons.flatMap((c) => [keys.coupon.state(c), keys.coupon.claims(c)]),
-      ...polls.flatMap((p) => [keys.poll.state(p), keys.poll.voters(p), keys.poll.tally(p)]),
+      ...coupons.flatMap((c) => [keys.coupon.state(showId, c), keys.coupon.claims(showId, c)]),
+      ...polls.flatMap((p) => [keys.poll.state(showId, p), keys.poll.voters(showId, p), keys.poll.tally(showId, p)]),
     ];
     await client.del(...drop);
     this.logger.log(

@@ -25,7 +25,8 @@ export class MirrorConsumer implements OnApplicationBootstrap {
         groupId: 'management-api.redis-mirror',
         topics: [Topics.BroadcastLifecycle, Topics.ModerationAction, Topics.ChatSettings],
         handleBatch: async (events) => {
-          const tx = this.redis.client.multi();
+          // per show atomic (one cluster slot each); a failed batch is replayed, writes are idempotent
+          const tx = this.redis.multiPerSlot();
           for (const { value } of events) {
             if ('slowModeSeconds' in value) {
               const key = keys.broadcast.chatSettings(value.broadcastId);

@@ -39,9 +39,11 @@ export class CountersService implements OnApplicationBootstrap, OnApplicationShu
     for (const show of this.lastHearts.keys()) if (!shows.includes(show)) this.lastHearts.delete(show);
     if (shows.length === 0) return;
     const { keys, client } = this.redis;
-    const read = client.multi().mget(shows.map((s) => keys.broadcast.hearts(s)));
-    for (const show of shows) read.hkeys(keys.broadcast.overlays(show));
-    const [[, totals], ...overlayKeys] = ((await read.exec()) ?? []) as [unknown, unknown][];
+    // single reads, not one MULTI: shows sit in different cluster slots (autopipelining still
+    // sends a tick's reads in one write per node)
+    const read = await Promise.all(shows.map((s) => Promise.all([client.get(keys.broadcast.hearts(s)), client.hkeys(keys.broadcast.overlays(s))])));
+    const totals = read.map(([total]) => total);
+    const overlayKeys = read.map(([, overlays]) => [null, overlays] as [unknown, unknown]);
     shows.forEach((show, i) => {
       const total = Number((totals as (string | null)[])[i] ?? 0);
       if (this.lastHearts.get(show) === total) return;
@@ -55,10 +57,12 @@ export class CountersService implements OnApplicationBootstrap, OnApplicationShu
     const coupons = slots('coupon:').map((c) => ({ show: c.show, couponId: c.id }));
     const polls = slots('poll:');
     if (coupons.length === 0 && polls.length === 0) return;
-    const more = client.multi();
-    for (const c of coupons) more.hget(keys.coupon.state(c.couponId), 'remaining');
-    for (const p of polls) more.hgetall(keys.poll.tally(p.id)).hget(keys.poll.state(p.id), 'options');
-    const answers = ((await more.exec()) ?? []) as [unknown, unknown][];
+    const answers = (
+      await Promise.all([
+        ...coupons.map((c) => client.hget(keys.coupon.state(c.show, c.couponId), 'remaining')),
+        ...polls.flatMap((p) => [client.hgetall(keys.poll.tally(p.show, p.id)), client.hget(keys.poll.state(p.show, p.id), 'options')]),
+      ])
+    ).map((v) => [null, v]) as [unknown, unknown][];
     const remaining = answers.slice(0, coupons.length) as [unknown, string | null][];
     polls.forEach((p, i) => {
       const tally = (answers[coupons.length + 2 * i]?.[1] ?? {}) as Record<string, string>;

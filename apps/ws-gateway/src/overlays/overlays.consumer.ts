@@ -19,14 +19,14 @@ export class OverlaysConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { keys, client } = this.redis;
+    const { keys } = this.redis;
     await this.kafka
       .createConsumer({
         groupId: 'ws-gateway.overlays',
         topics: [Topics.OverlayChanged, Topics.BroadcastLifecycle],
         handleBatch: async (events) => {
           // state first (a joiner must not miss what we are about to announce), then the pushes
-          const tx = client.multi();
+          const tx = this.redis.multiPerSlot();
           for (const { value } of events) {
             if ('action' in value) {
               const key = keys.broadcast.overlays(value.broadcastId);
