@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HeartsTappedV1, Topics, redisKeys } from '@live/contracts';
-import { http, testEnv, waitFor } from '@live/testing';
-import Redis from 'ioredis';
+import { http, testEnv, testRedis, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { BurstStack } from './burst-stack';
 
@@ -10,7 +9,7 @@ import { BurstStack } from './burst-stack';
 describe('hearts', () => {
   const env = testEnv();
   const keys = redisKeys(env.redisPhase);
-  const redis = new Redis(env.redisUrl);
+  const redis = testRedis();
   const stack = new BurstStack();
   beforeAll(() => stack.start());
 

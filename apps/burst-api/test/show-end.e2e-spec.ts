@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, redisKeys } from '@live/contracts';
-import { AppProcess, Http, http, sleep, testEnv, tokenFor, waitFor } from '@live/testing';
-import Redis from 'ioredis';
+import { AppProcess, Http, http, sleep, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
@@ -10,7 +9,7 @@ import { Client } from 'pg';
 describe('show-end flush', () => {
   const env = testEnv();
   const keys = redisKeys(env.redisPhase);
-  const redis = new Redis(env.redisUrl);
+  const redis = testRedis();
   const pg = new Client({ connectionString: env.databaseUrl });
   let management: AppProcess;
   let burst: AppProcess;
