@@ -43,18 +43,20 @@ export class RedisService implements OnApplicationShutdown {
       // fail commands fast while Redis is away instead of queueing them without bound
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
-      retryStrategy: (times: number) => Math.min(times * 200, 2_000),
     };
+    const retryStrategy = (times: number) => Math.min(times * 200, 2_000);
     this.client = options.clusterNodes
       ? new Cluster(parseClusterNodes(options.clusterNodes), {
+          // a lost node is not redialled on its own: the cluster client refreshes the slot map
           redisOptions: common,
-          clusterRetryStrategy: common.retryStrategy,
+          clusterRetryStrategy: retryStrategy,
           enableOfflineQueue: true,
           // see below: per node, one write for the commands of a tick
           enableAutoPipelining: true,
         })
       : new Redis(options.url, {
           ...common,
+          retryStrategy,
           // commands issued in the same tick leave in one write: under load, one syscall for
           // many requests instead of one each
           enableAutoPipelining: true,
