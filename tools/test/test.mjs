@@ -195,7 +195,9 @@ async function main() {
         // own topics and groups (still under this run's prefix, so the clean-up finds them)
         const clusterEnv = { ...runEnv, REDIS_CLUSTER_NODES: CLUSTER_NODES, KAFKA_TOPIC_PREFIX: `${runEnv.KAFKA_TOPIC_PREFIX}cluster.` };
         const flagsOnly = jestArgs.filter((a) => a.startsWith('-'));
-        failed ||= (await jest('integration', ['--runInBand', ...clusterSpecs.map((f) => path.join(root, f))], clusterEnv, flagsOnly)) !== 0;
+        // runs even when the first pass failed (`failed ||= await ...` would skip it)
+        const code = await jest('integration', ['--runInBand', ...clusterSpecs.map((f) => path.join(root, f))], clusterEnv, flagsOnly);
+        failed ||= code !== 0;
       }
     } finally {
       if (!flags.has('--keep-data')) await cleanUp({ cluster: clusterSpecs.length > 0 });
