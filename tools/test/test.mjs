@@ -33,8 +33,8 @@ const CLUSTER_SPECS = [
   'apps/message-api/test/chat.e2e-spec.ts', // ingest check + rate Lua, delivery, presence, two gateways over the adapter
   'apps/message-processor/test/delivery.int-spec.ts', // chat log stream + counts
   'apps/ws-gateway/test/overlays.e2e-spec.ts', // overlays consumer, join snapshot, cross-gateway emits
-  'apps/burst-api/test/show-end.e2e-spec.ts', // hearts Lua, coupon/poll state, the show-end flush MULTI + DEL
-  'apps/burst-api/test/coupons.e2e-spec.ts', // the claim Lua and the ban check
+  'apps/burst-api/test/show-end.e2e-spec.ts', // hearts, claims, votes, then the show-end flush MULTI + DEL
+  'apps/burst-api/test/hearts.e2e-spec.ts', // the hearts Lua: retries, strikes, show and platform bans
   'apps/analytics/test/analytics.e2e-spec.ts', // unique viewers (HyperLogLog per show), scoreboard emitter
   'apps/management-api/test/lifecycle.int-spec.ts', // the Redis mirror: status, bans, global bans
 ];
