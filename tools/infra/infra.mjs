@@ -6,8 +6,9 @@
 //   node tools/infra/infra.mjs up [kafka|postgres|redis|redis-cluster ...]
 //   node tools/infra/infra.mjs down [kafka|postgres|redis|redis-cluster ...]   (stops only what it started)
 //   node tools/infra/infra.mjs status
-// `up`/`down` without names: kafka, postgres, redis. `redis-cluster` (a 3-master Redis Cluster
-// on REDIS_CLUSTER_PORT.. +2, for REDIS_CLUSTER_NODES) only when named; `npm test` names it.
+// `up` without names: kafka, postgres, redis; `redis-cluster` (a 3-master Redis Cluster on
+// REDIS_CLUSTER_PORT.. +2, for REDIS_CLUSTER_NODES) only when named (`npm test` names it).
+// `down` without names stops all of them.
 //
 // Settings (env): LIVE_DATA_DIR (.data), LIVE_CACHE_DIR (.cache), KAFKA_PORT (9092),
 // KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m), PGPORT (5432), REDIS_PORT (6379),
@@ -401,7 +402,8 @@ async function status() {
 
 async function main() {
   const [command = 'status', ...names] = process.argv.slice(2);
-  const selected = names.length ? names : Object.keys(services).filter((n) => !services[n].optional);
+  // `up` starts the cluster only when named; `down` stops it too (only what tools/ started)
+  const selected = names.length ? names : Object.keys(services).filter((n) => command === 'down' || !services[n].optional);
   for (const n of selected) if (!services[n]) throw new Error(`unknown service ${n} (${Object.keys(services).join(', ')})`);
   if (command === 'up') {
     for (const n of selected) await services[n].up();
