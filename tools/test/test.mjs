@@ -37,6 +37,7 @@ const CLUSTER_SPECS = [
   'apps/burst-api/test/hearts.e2e-spec.ts', // the hearts Lua: retries, strikes, show and platform bans
   'apps/analytics/test/analytics.e2e-spec.ts', // unique viewers (HyperLogLog per show), scoreboard emitter
   'apps/management-api/test/lifecycle.int-spec.ts', // the Redis mirror: status, bans, global bans
+  'libs/platform/redis/test/redis.int-spec.ts', // the client itself: slots, multiPerSlot, CROSSSLOT, pub/sub
 ];
 const CLUSTER_NODES = process.env.LIVE_TEST_CLUSTER_NODES ?? '127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103';
 
