@@ -115,7 +115,7 @@ async function main() {
   await api(`/broadcasts/${show}/start`);
   const now = Date.now();
   const coupon = (await api(`/broadcasts/${show}/coupons`, { name: 'drop', discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
-  for (let i = 0; i < 100 && !(await redis.get(`live|${env.REDIS_PHASE}|broadcast:${show}:started-at`)); i++) await sleep(100);
+  for (let i = 0; i < 100 && !(await redis.get(`live|${env.REDIS_PHASE}|broadcast:{${show}}:started-at`)); i++) await sleep(100);
 
   const spike = params.steadyBatchesPerSec * params.spikeFactor;
   log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s; a coupon drop mid-spike`);
@@ -125,7 +125,7 @@ async function main() {
   });
   await sleep((params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000);
   await api(`/broadcasts/${show}/coupons/${coupon}/expose`);
-  for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:${coupon}:state`, 'exposed')) !== '1'; i++) await sleep(50);
+  for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${coupon}:state`, 'exposed')) !== '1'; i++) await sleep(50);
   const claims = await load({ urls, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
   // from the first claim sent to the last answer (the load processes' own clock, not their start-up)
   const claimsSeconds = claims.seconds;
@@ -134,13 +134,13 @@ async function main() {
   // the same drop again with the servers to itself: what claims alone sustain
   const quiet = (await api(`/broadcasts/${show}/coupons`, { name: 'drop 2', discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
   await api(`/broadcasts/${show}/coupons/${quiet}/expose`);
-  for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
+  for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
   const alone = await load({ urls, show, secret, mode: 'claims', couponId: quiet, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
   const wonAlone = alone.statuses['201'] ?? 0;
 
-  const redisTotal = Number(await redis.get(`live|${env.REDIS_PHASE}|broadcast:${show}:hearts`));
+  const redisTotal = Number(await redis.get(`live|${env.REDIS_PHASE}|broadcast:{${show}}:hearts`));
   const won = claims.statuses['201'] ?? 0;
-  const remaining = Number(await redis.hget(`live|${env.REDIS_PHASE}|coupon:${coupon}:state`, 'remaining'));
+  const remaining = Number(await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${coupon}:state`, 'remaining'));
   await api(`/broadcasts/${show}/end`);
   const dbc = new pg.Client({ connectionString: env.DATABASE_URL });
   await dbc.connect();

@@ -168,7 +168,7 @@ async function main() {
   const show = (await (await fetch(`${management.url}/v1/broadcasts`, { method: 'POST', headers, body: JSON.stringify({ title: 'bench', scheduledAt: new Date().toISOString() }) })).json()).id;
   await fetch(`${management.url}/v1/broadcasts/${show}/start`, { method: 'POST', headers });
   const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  for (let i = 0; i < 100 && (await redis.get(`live|${env.REDIS_PHASE}|broadcast:${show}:status`)) !== 'live'; i++) await sleep(100);
+  for (let i = 0; i < 100 && (await redis.get(`live|${env.REDIS_PHASE}|broadcast:{${show}}:status`)) !== 'live'; i++) await sleep(100);
 
   log(`connecting ${params.viewers} viewers over ${params.viewerProcesses} processes`);
   const per = Math.ceil(params.viewers / params.viewerProcesses);

@@ -3,13 +3,16 @@
 // and Postgres and Redis -- reused when something already listens on their ports, started
 // privately under the data dir otherwise. Every command is idempotent and safe to re-run.
 //
-//   node tools/infra/infra.mjs up [kafka|postgres|redis ...]
-//   node tools/infra/infra.mjs down [kafka|postgres|redis ...]   (stops only what it started)
+//   node tools/infra/infra.mjs up [kafka|postgres|redis|redis-cluster ...]
+//   node tools/infra/infra.mjs down [kafka|postgres|redis|redis-cluster ...]   (stops only what it started)
 //   node tools/infra/infra.mjs status
+// `up` without names: kafka, postgres, redis; `redis-cluster` (a 3-master Redis Cluster on
+// REDIS_CLUSTER_PORT.. +2, for REDIS_CLUSTER_NODES) only when named (`npm test` names it).
+// `down` without names stops all of them.
 //
 // Settings (env): LIVE_DATA_DIR (.data), LIVE_CACHE_DIR (.cache), KAFKA_PORT (9092),
 // KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m), PGPORT (5432), REDIS_PORT (6379),
-// DATABASE_URL (postgres://postgres@127.0.0.1:5432/live).
+// REDIS_CLUSTER_PORT (7101), DATABASE_URL (postgres://postgres@127.0.0.1:5432/live).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, chownSync } from 'node:fs';
 import net from 'node:net';
@@ -23,6 +26,8 @@ const KAFKA_PORT = Number(process.env.KAFKA_PORT ?? 9092);
 const CONTROLLER_PORT = Number(process.env.KAFKA_CONTROLLER_PORT ?? 9093);
 const PG_PORT = Number(process.env.PGPORT ?? 5432);
 const REDIS_PORT = Number(process.env.REDIS_PORT ?? 6379);
+const REDIS_CLUSTER_PORT = Number(process.env.REDIS_CLUSTER_PORT ?? 7101);
+const REDIS_CLUSTER_PORTS = [0, 1, 2].map((i) => REDIS_CLUSTER_PORT + i);
 const DATABASE_URL = process.env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${PG_PORT}/live`;
 const HOST = '127.0.0.1';
 
@@ -32,6 +37,7 @@ const kafkaLibs = path.join(CACHE_DIR, 'kafka', KAFKA_VERSION, 'libs');
 const kafkaDir = path.join(DATA_DIR, 'kafka');
 const pgDir = path.join(DATA_DIR, 'postgres');
 const redisDir = path.join(DATA_DIR, 'redis');
+const redisClusterDir = path.join(DATA_DIR, 'redis-cluster');
 
 const log = (msg) => console.log(`[infra] ${msg}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -313,22 +319,81 @@ async function redisUp() {
 
 const redisDown = () => stopPid('redis', path.join(redisDir, 'redis.pid'));
 
+// ---------------------------------------------------------------- redis cluster
+// Three masters, no replicas: enough for keys to spread over nodes (CROSSSLOT, MOVED and
+// cross-node pub/sub all happen), small enough for a laptop and CI.
+
+const clusterNodePid = (port) => path.join(redisClusterDir, String(port), 'redis.pid');
+
+function clusterInfo(port) {
+  const r = spawnSync('redis-cli', ['-h', HOST, '-p', String(port), 'cluster', 'info'], { encoding: 'utf8', timeout: 5_000 });
+  if (r.status !== 0) return {};
+  return Object.fromEntries(r.stdout.split(/\r?\n/).filter(Boolean).map((l) => l.split(':')));
+}
+
+/** every node says ok and knows all three masters with all 16384 slots */
+function clusterHealthy() {
+  return REDIS_CLUSTER_PORTS.every((p) => {
+    const info = clusterInfo(p);
+    return info.cluster_state === 'ok' && info.cluster_slots_assigned === '16384' && Number(info.cluster_known_nodes) >= REDIS_CLUSTER_PORTS.length;
+  });
+}
+
+async function redisClusterUp() {
+  const open = await Promise.all(REDIS_CLUSTER_PORTS.map((p) => portOpen(p)));
+  if (open.every(Boolean) && clusterHealthy()) {
+    const ours = REDIS_CLUSTER_PORTS.every((p) => alive(readPid(clusterNodePid(p))));
+    const where = `${HOST}:${REDIS_CLUSTER_PORTS.join(',')}`;
+    return log(ours ? `redis-cluster: running (ours, ${where})` : `redis-cluster: reusing the cluster on ${where}`);
+  }
+  if (!which('redis-server') || !which('redis-cli')) aptInstall(['redis-server', 'redis-tools']);
+  for (const [i, port] of REDIS_CLUSTER_PORTS.entries()) {
+    if (open[i]) continue;
+    const dir = path.join(redisClusterDir, String(port));
+    mkdirSync(dir, { recursive: true });
+    log(`redis-cluster: starting node ${HOST}:${port}`);
+    execFileSync('redis-server', [
+      '--daemonize', 'yes', '--bind', HOST, '--port', String(port), '--dir', dir,
+      '--pidfile', clusterNodePid(port), '--logfile', path.join(dir, 'redis.log'), '--save', '', '--appendonly', 'no',
+      '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000',
+    ]);
+  }
+  await waitFor('redis-cluster nodes', async () => (await Promise.all(REDIS_CLUSTER_PORTS.map((p) => portOpen(p)))).every(Boolean), 15_000);
+  // fresh nodes own no slots: form the cluster; nodes restarted from their nodes.conf re-form it themselves
+  if (REDIS_CLUSTER_PORTS.every((p) => clusterInfo(p).cluster_slots_assigned === '0')) {
+    log('redis-cluster: creating the cluster (3 masters, no replicas)');
+    execFileSync('redis-cli', ['--cluster', 'create', ...REDIS_CLUSTER_PORTS.map((p) => `${HOST}:${p}`), '--cluster-replicas', '0', '--cluster-yes'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  await waitFor('redis-cluster state ok', () => clusterHealthy(), 30_000).catch((err) => {
+    throw new Error(`${err.message}: a half-formed cluster? \`node tools/infra/infra.mjs down redis-cluster\` and remove ${path.relative(root, redisClusterDir)}, then up again`);
+  });
+  log(`redis-cluster: ready on ${HOST}:${REDIS_CLUSTER_PORTS.join(',')} (REDIS_CLUSTER_NODES=${REDIS_CLUSTER_PORTS.map((p) => `${HOST}:${p}`).join(',')})`);
+}
+
+async function redisClusterDown() {
+  for (const port of REDIS_CLUSTER_PORTS) await stopPid(`redis-cluster node ${port}`, clusterNodePid(port));
+}
+
 // ---------------------------------------------------------------- commands
 
 const services = {
   postgres: { up: postgresUp, down: postgresDown, port: PG_PORT, pidFile: path.join(pgDir, 'postmaster.pid') },
   redis: { up: redisUp, down: redisDown, port: REDIS_PORT, pidFile: path.join(redisDir, 'redis.pid') },
   kafka: { up: kafkaUp, down: kafkaDown, port: KAFKA_PORT, pidFile: kafkaPidFile() },
+  'redis-cluster': { up: redisClusterUp, down: redisClusterDown, port: REDIS_CLUSTER_PORT, pidFile: clusterNodePid(REDIS_CLUSTER_PORT), optional: true },
 };
 
 async function status() {
   let allUp = true;
   for (const [name, s] of Object.entries(services)) {
-    const up = await portOpen(s.port);
-    allUp &&= up;
+    const up = s.optional ? (await Promise.all(REDIS_CLUSTER_PORTS.map((p) => portOpen(p)))).every(Boolean) && clusterHealthy() : await portOpen(s.port);
+    if (!s.optional) allUp &&= up;
     const pid = readPid(s.pidFile);
     const owner = alive(pid) ? `ours, pid ${pid}` : 'external';
-    console.log(`${name.padEnd(9)} ${up ? 'up  ' : 'down'} ${HOST}:${s.port}${up ? ` (${owner})` : ''}`);
+    const where = s.optional ? REDIS_CLUSTER_PORTS.map((p) => `${HOST}:${p}`).join(',') : `${HOST}:${s.port}`;
+    console.log(`${name.padEnd(13)} ${up ? 'up  ' : 'down'} ${where}${up ? ` (${owner})` : ''}`);
   }
   console.log(`kafka jars: ${existsSync(path.join(kafkaLibs, '.complete')) ? path.relative(root, kafkaLibs) : 'not fetched yet'}`);
   console.log(`data dir:   ${path.relative(root, DATA_DIR) || DATA_DIR}`);
@@ -337,8 +402,9 @@ async function status() {
 
 async function main() {
   const [command = 'status', ...names] = process.argv.slice(2);
-  const selected = names.length ? names : Object.keys(services);
-  for (const n of selected) if (!services[n]) throw new Error(`unknown service ${n} (kafka, postgres, redis)`);
+  // `up` starts the cluster only when named; `down` stops it too (only what tools/ started)
+  const selected = names.length ? names : Object.keys(services).filter((n) => command === 'down' || !services[n].optional);
+  for (const n of selected) if (!services[n]) throw new Error(`unknown service ${n} (${Object.keys(services).join(', ')})`);
   if (command === 'up') {
     for (const n of selected) await services[n].up();
   } else if (command === 'down') {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { StatsTick, Topics, redisKeys } from '@live/contracts';
-import { AppProcess, Viewer, http, sleep, testEnv, tokenFor, waitFor } from '@live/testing';
-import Redis from 'ioredis';
+import { AppProcess, Viewer, http, sleep, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { Produced, ShowStream, shuffle } from './show-stream';
 
@@ -11,7 +10,7 @@ import { Produced, ShowStream, shuffle } from './show-stream';
 describe('analytics', () => {
   const env = testEnv();
   const keys = redisKeys(env.redisPhase);
-  const redis = new Redis(env.redisUrl);
+  const redis = testRedis();
   const admin = tokenFor('admin-1', ['admin']);
   let analytics: AppProcess;
   let producer: Producer;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HeartsTappedV1, Topics, redisKeys } from '@live/contracts';
-import { http, testEnv, waitFor } from '@live/testing';
-import Redis from 'ioredis';
+import { http, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { BurstStack } from './burst-stack';
 
@@ -10,7 +9,7 @@ import { BurstStack } from './burst-stack';
 describe('hearts', () => {
   const env = testEnv();
   const keys = redisKeys(env.redisPhase);
-  const redis = new Redis(env.redisUrl);
+  const redis = testRedis();
   const stack = new BurstStack();
   beforeAll(() => stack.start());
 
@@ -28,6 +27,24 @@ describe('hearts', () => {
 
   const tapper = (userId: string) => stack.as(userId);
   const taps = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i * 100);
+
+  it('refuses viewers banned from the show or from every show', async () => {
+    const show = await liveShow();
+    const [troll, spammer] = [`troll-${randomUUID()}`, `spammer-${randomUUID()}`];
+    expect((await tapper(troll).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-0', taps: taps(1) })).status).toBe(200);
+    expect((await stack.seller.post(`/v1/broadcasts/${show}/bans`, { userId: troll, reason: 'spam' })).status).toBe(201);
+    const admin = http(stack.management.url, tokenFor(`admin-${randomUUID()}`, ['admin']));
+    expect((await admin.post('/v1/bans', { userId: spammer, reason: 'spam' })).status).toBe(201);
+    // the show's ban is read in the hearts script, the platform-wide one from Bans' copy
+    for (const user of [troll, spammer]) {
+      const refused = await waitFor(`${user} refused`, async () => {
+        const r = await tapper(user).post(`/v1/broadcasts/${show}/hearts`, { batchId: `b-${randomUUID()}`, taps: taps(1) });
+        return r.status === 403 ? r : undefined;
+      });
+      expect(refused.body.code).toBe('BANNED');
+    }
+    expect((await tapper(`fan-${randomUUID()}`).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-0', taps: taps(1) })).status).toBe(200);
+  });
 
   it('counts exactly once per batch through concurrent clients, retries and duplicates', async () => {
     const show = await liveShow();

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, redisKeys } from '@live/contracts';
-import { AppProcess, Http, http, testEnv, tokenFor, waitFor } from '@live/testing';
-import Redis from 'ioredis';
+import { AppProcess, Http, http, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
@@ -10,7 +9,7 @@ import { Client } from 'pg';
 describe('show-end flush', () => {
   const env = testEnv();
   const keys = redisKeys(env.redisPhase);
-  const redis = new Redis(env.redisUrl);
+  const redis = testRedis();
   const pg = new Client({ connectionString: env.databaseUrl });
   let management: AppProcess;
   let burst: AppProcess;
@@ -70,7 +69,7 @@ describe('show-end flush', () => {
       { option: 0, votes: 4 },
       { option: 1, votes: 4 },
     ]);
-    await waitFor('redis keys dropped', async () => (await redis.exists(keys.broadcast.hearts(show), keys.broadcast.heartsRank(show), keys.coupon.state(coupon), keys.poll.tally(poll))) === 0);
+    await waitFor('redis keys dropped', async () => (await redis.exists(keys.broadcast.hearts(show), keys.broadcast.heartsRank(show), keys.coupon.state(show, coupon), keys.poll.tally(show, poll))) === 0);
 
     await waitFor('status ended mirrored', async () => (await redis.get(keys.broadcast.status(show))) === 'ended');
     const after = await viewer(users[0]).get(`/v1/broadcasts/${show}/hearts?limit=3`);

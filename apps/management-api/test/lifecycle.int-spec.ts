@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { redisKeys } from '@live/contracts';
-import { AppProcess, http, testEnv, tokenFor, waitFor } from '@live/testing';
-import Redis from 'ioredis';
+import { AppProcess, http, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Fixtures } from './fixtures';
 
 // Show lifecycle, the 409s of illegal transitions, the Redis mirror other services read,
@@ -11,7 +10,7 @@ describe('management-api lifecycle', () => {
   let fx: Fixtures;
   const env = testEnv();
   const keys = redisKeys(env.redisPhase);
-  const redis = new Redis(env.redisUrl);
+  const redis = testRedis();
 
   beforeAll(async () => {
     app = await AppProcess.start('management-api');

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { redisKeys } from '@live/contracts';
-import { AppProcess, Http, Viewer, http, testEnv, tokenFor, waitFor } from '@live/testing';
-import Redis from 'ioredis';
+import { AppProcess, Http, Viewer, http, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 
 /** The chat path on real processes: management, message-api, processor, two gateways. */
 export class ChatStack {
@@ -12,7 +11,7 @@ export class ChatStack {
   readonly viewers: Viewer[] = [];
   readonly seller = `seller-${randomUUID()}`;
   sellerApi!: Http;
-  readonly redis = new Redis(testEnv().redisUrl, { lazyConnect: true });
+  readonly redis = testRedis();
   readonly keys = redisKeys(testEnv().redisPhase);
 
   async start(processorEnv: Record<string, string> = {}): Promise<this> {

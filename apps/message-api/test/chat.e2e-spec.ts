@@ -68,6 +68,18 @@ describe('live chat', () => {
     });
     expect(banned.body.code).toBe('BANNED');
 
+    // a platform-wide ban reaches the check through each process's copy (Bans: about a second)
+    const globalUser = `g-${randomUUID()}`;
+    const everywhere = stack.chat(globalUser);
+    expect((await stack.post(everywhere, show, 'before the global ban')).status).toBe(202);
+    const admin = http(stack.management.url, tokenFor(`admin-${randomUUID()}`, ['admin']));
+    expect((await admin.post('/v1/bans', { userId: globalUser, reason: 'spam' })).status).toBe(201);
+    const globallyBanned = await waitFor('global ban applied', async () => {
+      const r = await stack.post(everywhere, show, 'after the global ban');
+      return r.status === 403 ? r : undefined;
+    });
+    expect(globallyBanned.body.code).toBe('BANNED');
+
     const scheduled = (await stack.sellerApi.post('/v1/broadcasts', { title: 'later', scheduledAt: '2030-01-01T00:00:00Z' })).body;
     const notLive = await waitFor('status mirrored', async () => {
       const r = await stack.post(stack.chat(`v-${randomUUID()}`), scheduled.id, 'hello?');

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaHeaders, Topics, redisKeys } from '@live/contracts';
-import { AppProcess, chatAccepted, firstRecord, testEnv, waitFor } from '@live/testing';
-import Redis from 'ioredis';
+import { AppProcess, chatAccepted, firstRecord, testEnv, testRedis, waitFor } from '@live/testing';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
@@ -14,7 +13,7 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
   let app: AppProcess;
   let producer: Producer;
   const pg = new Client({ connectionString: env.databaseUrl });
-  const redis = new Redis(env.redisUrl);
+  const redis = testRedis();
   const topic = `${env.topicPrefix}${Topics.ChatAccepted}`;
 
   beforeAll(async () => {

@@ -42,7 +42,7 @@ describe('ws-gateway across two processes', () => {
     // the show becomes joinable once management's status mirror has it
     const joined = await waitFor('join accepted', async () => {
       const ack = await onA.join(show.id);
-      return ack.ok ? ack : undefined;
+      return ack.ok && ack.snapshot.status === 'live' ? ack : undefined; // 'scheduled' until the start is mirrored
     });
     expect(joined.snapshot).toMatchObject({ broadcastId: show.id, status: 'live', overlays: [] });
     expect((await onB.join(show.id)).ok).toBe(true);

@@ -2,6 +2,15 @@
  * Every Redis key is built here: `live|<phase>|<entity>:<id>:<field>`. The phase (dev, test,
  * prod, or one value per test run) keeps environments sharing a Redis from seeing each
  * other's data.
+ *
+ * Redis Cluster: every key of a broadcast -- its own, its coupons', its polls', its heart
+ * batches', its unique viewers -- carries the hash tag `{<broadcastId>}`, so it lives in one
+ * hash slot and a Lua script or MULTI over one show never fails with CROSSSLOT. The show is
+ * the unit of sharding: shows spread over the masters, one show stays on one. The tag comes
+ * before any user-supplied part of the key (only the first `{...}` counts).
+ * Not tagged on purpose: the per-viewer chat buckets and idempotency records (single-key
+ * commands on the hottest write path, spread over all masters) and the platform-wide global
+ * bans (one key, never inside a per-show script: see `Bans` in @live/management-bans).
  */
 const PHASE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
@@ -15,62 +24,71 @@ export function assertPhase(phase: string): string {
 export function redisKeys(phase: string) {
   const p = `live|${assertPhase(phase)}|`;
   const key = (entity: string, id: string, field: string) => `${p}${entity}:${id}:${field}`;
+  /** `<entity>:{<broadcastId>}:<rest>`: in the broadcast's hash slot */
+  const tagged = (entity: string, broadcastId: string, rest: string) => {
+    // an empty tag `{}` is ignored by Redis: the show's keys would scatter over the slots
+    if (!broadcastId) throw new Error(`empty broadcast id in a ${entity} key`);
+    return `${p}${entity}:{${broadcastId}}:${rest}`;
+  };
+  const show = (broadcastId: string, field: string) => tagged('broadcast', broadcastId, field);
   return {
     prefix: p,
     /** Everything of this phase, for tests that clean up after themselves. */
     pattern: `${p}*`,
     broadcast: {
-      status: (broadcastId: string) => key('broadcast', broadcastId, 'status'),
+      status: (broadcastId: string) => show(broadcastId, 'status'),
       /** stream of shown lines (id = the line's seq): join snapshots and reconnect resync */
-      chatLog: (broadcastId: string) => key('broadcast', broadcastId, 'chat-log'),
+      chatLog: (broadcastId: string) => show(broadcastId, 'chat-log'),
       /** hash messageId -> seq of the shown lines in the chat log: deletes without a scan */
-      chatLogIndex: (broadcastId: string) => key('broadcast', broadcastId, 'chat-log-index'),
+      chatLogIndex: (broadcastId: string) => show(broadcastId, 'chat-log-index'),
       /** hash: slowModeSeconds, displayBudgetPerSecond */
-      chatSettings: (broadcastId: string) => key('broadcast', broadcastId, 'chat-settings'),
+      chatSettings: (broadcastId: string) => show(broadcastId, 'chat-settings'),
       /** hash gatewayId -> `<count>:<epoch ms>`: concurrent viewers per gateway process */
-      viewers: (broadcastId: string) => key('broadcast', broadcastId, 'viewers'),
-      chatCount: (broadcastId: string) => key('broadcast', broadcastId, 'chat-count'),
+      viewers: (broadcastId: string) => show(broadcastId, 'viewers'),
+      chatCount: (broadcastId: string) => show(broadcastId, 'chat-count'),
       /** the owning seller's user id (who may watch the show's live stats) */
-      seller: (broadcastId: string) => key('broadcast', broadcastId, 'seller'),
+      seller: (broadcastId: string) => show(broadcastId, 'seller'),
       /** epoch ms the show went live (video position 0 of heart taps) */
-      startedAt: (broadcastId: string) => key('broadcast', broadcastId, 'started-at'),
+      startedAt: (broadcastId: string) => show(broadcastId, 'started-at'),
       /** sets of the coupon and poll ids burst-api saw for the show (what the end flush covers) */
-      coupons: (broadcastId: string) => key('broadcast', broadcastId, 'coupons'),
-      polls: (broadcastId: string) => key('broadcast', broadcastId, 'polls'),
+      coupons: (broadcastId: string) => show(broadcastId, 'coupons'),
+      polls: (broadcastId: string) => show(broadcastId, 'polls'),
       /** the show's heart total (INCRBY) */
-      hearts: (broadcastId: string) => key('broadcast', broadcastId, 'hearts'),
+      hearts: (broadcastId: string) => show(broadcastId, 'hearts'),
       /** sorted set userId -> taps: the tappers' ranking */
-      heartsRank: (broadcastId: string) => key('broadcast', broadcastId, 'hearts-rank'),
+      heartsRank: (broadcastId: string) => show(broadcastId, 'hearts-rank'),
       /** hash `<userId>/<batchId>` -> `<totalAfter>|<epoch ms>|<taps,...>`: counted batches not yet in the analytics log */
-      heartsUnlogged: (broadcastId: string) => key('broadcast', broadcastId, 'hearts-unlogged'),
+      heartsUnlogged: (broadcastId: string) => show(broadcastId, 'hearts-unlogged'),
       /** hash userId -> implausible batches in the current minute (anti-cheat throttle) */
-      heartsStrikes: (broadcastId: string) => key('broadcast', broadcastId, 'hearts-strikes'),
+      heartsStrikes: (broadcastId: string) => show(broadcastId, 'hearts-strikes'),
       /** hash userId -> ban expiry (epoch ms, 0 = no end) for one show */
-      bans: (broadcastId: string) => key('broadcast', broadcastId, 'bans'),
+      bans: (broadcastId: string) => show(broadcastId, 'bans'),
       /** hash overlay key -> Overlay JSON: what a late joiner gets in its snapshot */
-      overlays: (broadcastId: string) => key('broadcast', broadcastId, 'overlays'),
+      overlays: (broadcastId: string) => show(broadcastId, 'overlays'),
     },
+    /** a coupon's keys sit in its broadcast's slot (the show-end flush reads and drops them with the show's) */
     coupon: {
       /** hash: broadcastId, exposed, remaining, perUser, validFrom, validUntil (ms) */
-      state: (couponId: string) => key('coupon', couponId, 'state'),
+      state: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:state`),
       /** hash userId -> claims so far */
-      claims: (couponId: string) => key('coupon', couponId, 'claims'),
+      claims: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:claims`),
     },
+    /** a poll's keys sit in its broadcast's slot, like a coupon's */
     poll: {
       /** hash: broadcastId, open (1/0), options (how many) */
-      state: (pollId: string) => key('poll', pollId, 'state'),
+      state: (broadcastId: string, pollId: string) => tagged('poll', broadcastId, `${pollId}:state`),
       /** hash userId -> option voted */
-      voters: (pollId: string) => key('poll', pollId, 'voters'),
+      voters: (broadcastId: string, pollId: string) => tagged('poll', broadcastId, `${pollId}:voters`),
       /** hash option index -> votes */
-      tally: (pollId: string) => key('poll', pollId, 'tally'),
+      tally: (broadcastId: string, pollId: string) => tagged('poll', broadcastId, `${pollId}:tally`),
     },
     hearts: {
       /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */
-      batch: (broadcastId: string, userId: string, batchId: string) => key('hearts-batch', `${broadcastId}/${userId}/${batchId}`, 'answer'),
+      batch: (broadcastId: string, userId: string, batchId: string) => tagged('hearts-batch', broadcastId, `${userId}/${batchId}:answer`),
     },
     analytics: {
       /** HyperLogLog of the viewer ids that joined the show's room */
-      uniqueViewers: (broadcastId: string) => key('analytics', broadcastId, 'unique-viewers'),
+      uniqueViewers: (broadcastId: string) => tagged('analytics', broadcastId, 'unique-viewers'),
     },
     chat: {
       /** token bucket of one viewer in one show */
@@ -78,9 +96,15 @@ export function redisKeys(phase: string) {
       /** the first answer to (user, clientMessageId), kept 10 minutes */
       idempotency: (userId: string, clientMessageId: string) => key('chat-idem', `${userId}/${clientMessageId}`, 'answer'),
     },
-    /** hash userId -> ban expiry (epoch ms, 0 = no end) for every show */
+    /**
+     * hash userId -> ban expiry (epoch ms, 0 = no end) for every show. Platform-wide, so in no
+     * show's slot: read on its own (`Bans`), never inside a per-show script or MULTI.
+     */
     globalBans: () => key('platform', 'all', 'bans'),
-    /** The socket.io Redis adapter's channel prefix, so phases do not hear each other. */
+    /**
+     * The socket.io Redis adapter's channel prefix, so phases do not hear each other. A pub/sub
+     * channel, not a key: on a cluster, PUBLISH reaches the subscribers on every node.
+     */
     socketIoChannel: () => `${p}socket.io`,
   };
 }

@@ -48,7 +48,7 @@ export class AggregationService implements OnApplicationBootstrap, OnApplication
 
   async handle(events: ConsumedEvent<Topic>[]): Promise<void> {
     const counted: InputEvent[] = [];
-    const uniques = this.redis.client.pipeline();
+    const uniques = this.redis.multiPerSlot(); // a show's HyperLogLog is in the show's cluster slot
     let viewersSeen = false;
     for (const e of events) {
       if (e.topic === Topics.BroadcastLifecycle) continue;

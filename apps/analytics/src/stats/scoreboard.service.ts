@@ -46,13 +46,13 @@ export class ScoreboardService implements OnApplicationBootstrap, OnApplicationS
       if (shows.length === 0) return;
       const lastStart = new Date(now - (now % 1_000) - 1_000);
       const fresh = shows.filter((s) => !this.peaks.has(s));
-      const uniques = this.redis.client.pipeline();
-      for (const s of shows) uniques.pfcount(this.redis.keys.analytics.uniqueViewers(s));
+      // one PFCOUNT each (shows sit in different cluster slots; autopipelining batches them)
+      const uniques = Promise.all(shows.map((s) => this.redis.client.pfcount(this.redis.keys.analytics.uniqueViewers(s))));
       const [totals, seconds, deltas, counts] = await Promise.all([
         this.repo.totals(shows),
         this.repo.second(shows, lastStart),
         fresh.length ? this.repo.viewerDeltas(fresh) : new Map<string, { start: Date; delta: number }[]>(),
-        uniques.exec(),
+        uniques,
       ]);
       for (const s of fresh) this.peaks.set(s, viewerSeries(deltas.get(s) ?? []).peak);
       shows.forEach((broadcastId, i) => {
@@ -64,7 +64,7 @@ export class ScoreboardService implements OnApplicationBootstrap, OnApplicationS
           broadcastId,
           at: new Date(now).toISOString(),
           lastSecond: { start: lastStart.toISOString(), ...(seconds.get(broadcastId) ?? emptyFigures()) },
-          totals: { ...total, concurrentViewers, peakViewers, uniqueViewers: Number(counts?.[i]?.[1] ?? 0) },
+          totals: { ...total, concurrentViewers, peakViewers, uniqueViewers: Number(counts[i] ?? 0) },
         };
         this.redis.rooms.to(SocketRooms.broadcastAdmin(broadcastId)).emit(SocketEvents.StatsTick, tick);
       });

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
+import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { CouponErrors } from './coupons.errors';
@@ -42,6 +43,7 @@ export class CouponsService implements OnModuleInit {
   constructor(
     private readonly redis: RedisService,
     private readonly kafka: KafkaService,
+    private readonly bans: Bans,
   ) {}
 
   onModuleInit(): void {
@@ -52,13 +54,10 @@ export class CouponsService implements OnModuleInit {
   /** 201 `{ claimId, remaining }` once Kafka has the claim; never oversold whatever the concurrency. */
   async claim(user: Principal, broadcastId: string, couponId: string): Promise<{ claimId: string; remaining: number }> {
     const { keys, client } = this.redis;
-    const [[, showBan], [, globalBan]] = (await client.multi().hget(keys.broadcast.bans(broadcastId), user.sub).hget(keys.globalBans(), user.sub).exec()) as [unknown, string | null][];
-    for (const until of [showBan, globalBan]) {
-      if (until !== null && (until === '0' || Number(until) > Date.now())) throw CouponErrors.banned();
-    }
+    if (await this.bans.banned(broadcastId, user.sub)) throw CouponErrors.banned();
     const run = client as unknown as Run;
-    const state = keys.coupon.state(couponId);
-    const claims = keys.coupon.claims(couponId);
+    const state = keys.coupon.state(broadcastId, couponId);
+    const claims = keys.coupon.claims(broadcastId, couponId);
     const [outcome, remaining, ordinal] = await run.liveClaimCoupon(state, claims, user.sub, Date.now(), broadcastId);
     if (outcome === 'NOT_EXPOSED') throw CouponErrors.notExposed();
     if (outcome === 'ALREADY_CLAIMED') throw CouponErrors.alreadyClaimed();

@@ -75,9 +75,13 @@ export class HeartsLog implements BeforeApplicationShutdown {
       Topics.HeartsTapped,
       events.map((value) => ({ key: value.broadcastId, value })),
     );
-    const forget = this.redis.client.pipeline();
-    for (const e of events) forget.hdel(this.redis.keys.broadcast.heartsUnlogged(e.broadcastId), unloggedField(e.userId, e.batchId));
-    await forget.exec();
+    // one HDEL per show: a show's keys share a cluster slot, different shows' may not
+    const perShow = new Map<string, string[]>();
+    for (const e of events) {
+      if (!perShow.has(e.broadcastId)) perShow.set(e.broadcastId, []);
+      perShow.get(e.broadcastId)?.push(unloggedField(e.userId, e.batchId));
+    }
+    await Promise.all([...perShow].map(([show, fields]) => this.redis.client.hdel(this.redis.keys.broadcast.heartsUnlogged(show), ...fields)));
   }
 
   private send(): void {

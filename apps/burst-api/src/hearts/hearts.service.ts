@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
 import { BurstRepository } from '@live/burst-data-access';
+import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { AppConfig } from '../app.config';
 import { HeartsLog, heartsEventId, unloggedField, unloggedTail } from './hearts-log';
@@ -17,32 +18,33 @@ const CLOCK_SLACK_MS = 10_000;
 // throttled, taps within the running time; an implausible batch is a strike), then a retried
 // batch gets its first answer, and a new one is counted (INCRBY), ranked (ZINCRBY),
 // remembered for an hour and noted as not yet in the analytics log (see HeartsLog).
-// KEYS: status, startedAt, showBans, globalBans, strikes, batch, total, rank, unlogged
-// ARGV: userId, taps, ttl, nowMs, lastTap, maxStrikes, slackMs, refusal ('' = plausible so far), unloggedField, unloggedTail
+// All keys are the show's (one Redis Cluster slot); the platform-wide ban comes in as ARGV[11]
+// (see Bans), the show's own ban is read here with the same rule.
+// KEYS: status, startedAt, showBans, strikes, batch, total, rank, unlogged
+// ARGV: userId, taps, ttl, nowMs, lastTap, maxStrikes, slackMs, refusal ('' = plausible so far), unloggedField, unloggedTail, globallyBanned (1/0)
 const COUNT = `
 local status = redis.call('GET', KEYS[1])
 if not status then return {'missing'} end
 if status ~= 'live' then return {'status', status} end
 local now = tonumber(ARGV[4])
-for i = 3, 4 do
-  local untilMs = redis.call('HGET', KEYS[i], ARGV[1])
-  if untilMs and (untilMs == '0' or tonumber(untilMs) > now) then return {'banned'} end
-end
-if tonumber(redis.call('HGET', KEYS[5], ARGV[1]) or '0') >= tonumber(ARGV[6]) then return {'throttled'} end
+if ARGV[11] == '1' then return {'banned'} end
+local untilMs = redis.call('HGET', KEYS[3], ARGV[1])
+if untilMs and (untilMs == '0' or tonumber(untilMs) > now) then return {'banned'} end
+if tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '0') >= tonumber(ARGV[6]) then return {'throttled'} end
 local refusal = ARGV[8]
 local started = tonumber(redis.call('GET', KEYS[2]) or '0')
 if refusal == '' and started > 0 and tonumber(ARGV[5]) > now - started + tonumber(ARGV[7]) then refusal = 'late' end
 if refusal ~= '' then
-  redis.call('HINCRBY', KEYS[5], ARGV[1], 1)
-  redis.call('EXPIRE', KEYS[5], 60)
+  redis.call('HINCRBY', KEYS[4], ARGV[1], 1)
+  redis.call('EXPIRE', KEYS[4], 60)
   return {'implausible', refusal}
 end
-local prev = redis.call('GET', KEYS[6])
+local prev = redis.call('GET', KEYS[5])
 if prev then return {'repeat', prev} end
-local total = redis.call('INCRBY', KEYS[7], ARGV[2])
-redis.call('ZINCRBY', KEYS[8], ARGV[2], ARGV[1])
-redis.call('SET', KEYS[6], total, 'EX', ARGV[3])
-redis.call('HSET', KEYS[9], ARGV[9], total .. '|' .. ARGV[10])
+local total = redis.call('INCRBY', KEYS[6], ARGV[2])
+redis.call('ZINCRBY', KEYS[7], ARGV[2], ARGV[1])
+redis.call('SET', KEYS[5], total, 'EX', ARGV[3])
+redis.call('HSET', KEYS[8], ARGV[9], total .. '|' .. ARGV[10])
 return {'counted', tostring(total)}
 `;
 
@@ -60,10 +62,11 @@ export class HeartsService implements OnModuleInit {
     private readonly log: HeartsLog,
     private readonly repository: BurstRepository,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly bans: Bans,
   ) {}
 
   onModuleInit(): void {
-    this.redis.client.defineCommand('liveCountHearts', { numberOfKeys: 9, lua: COUNT });
+    this.redis.client.defineCommand('liveCountHearts', { numberOfKeys: 8, lua: COUNT });
   }
 
   /**
@@ -76,11 +79,11 @@ export class HeartsService implements OnModuleInit {
     const now = Date.now();
     const refusal = implausibleTaps(taps, this.config.HEARTS_MAX_TAPS_PER_SECOND);
     const run = client as unknown as { liveCountHearts(...args: (string | number)[]): Promise<[string, string?]> };
+    const globallyBanned = await this.bans.globallyBanned(user.sub, now);
     const [outcome, detail] = await run.liveCountHearts(
       keys.broadcast.status(broadcastId),
       keys.broadcast.startedAt(broadcastId),
       keys.broadcast.bans(broadcastId),
-      keys.globalBans(),
       keys.broadcast.heartsStrikes(broadcastId),
       keys.hearts.batch(broadcastId, user.sub, batchId),
       keys.broadcast.hearts(broadcastId),
@@ -96,6 +99,7 @@ export class HeartsService implements OnModuleInit {
       refusal ?? '',
       unloggedField(user.sub, batchId),
       unloggedTail(now, taps),
+      globallyBanned ? 1 : 0,
     );
     switch (outcome) {
       case 'missing':

@@ -15,14 +15,15 @@ export class OffersService {
   constructor(private readonly redis: RedisService) {}
 
   async apply(changes: OverlayChangedV1[]): Promise<void> {
-    const { keys, client } = this.redis;
-    const tx = client.multi();
+    const { keys } = this.redis;
+    // per show atomic (one cluster slot each); a failed batch is replayed, writes are idempotent
+    const tx = this.redis.multiPerSlot();
     for (const change of changes) {
       const slot = OverlayKeys.parse(change.key);
       if (!slot?.id || (slot.kind !== 'coupon' && slot.kind !== 'poll')) continue;
       const shown = change.action === 'show' && change.overlay;
       if (slot.kind === 'coupon') {
-        const state = keys.coupon.state(slot.id);
+        const state = keys.coupon.state(change.broadcastId, slot.id);
         tx.sadd(keys.broadcast.coupons(change.broadcastId), slot.id);
         if (shown) {
           const terms = parseTerms(CouponTerms, change);
@@ -38,7 +39,7 @@ export class OffersService {
           tx.hset(state, 'exposed', '0');
         }
       } else {
-        const state = keys.poll.state(slot.id);
+        const state = keys.poll.state(change.broadcastId, slot.id);
         tx.sadd(keys.broadcast.polls(change.broadcastId), slot.id);
         if (shown) tx.hset(state, { broadcastId: change.broadcastId, open: '1', options: String(parseTerms(PollTerms, change).options.length) });
         else tx.hset(state, 'open', '0');

@@ -3,6 +3,7 @@ import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
+import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { VoteDto } from './votes.dto';
@@ -37,6 +38,7 @@ export class VotesService implements OnModuleInit {
   constructor(
     private readonly redis: RedisService,
     private readonly kafka: KafkaService,
+    private readonly bans: Bans,
   ) {}
 
   onModuleInit(): void {
@@ -46,9 +48,10 @@ export class VotesService implements OnModuleInit {
 
   /** 201 `{ voteId }`: one vote per viewer, only while the poll is open. */
   async vote(user: Principal, broadcastId: string, pollId: string, { option }: VoteDto): Promise<{ voteId: string }> {
+    if (await this.bans.banned(broadcastId, user.sub)) throw VoteErrors.banned();
     const { keys, client } = this.redis;
     const run = client as unknown as Run;
-    const args = [keys.poll.state(pollId), keys.poll.voters(pollId), keys.poll.tally(pollId)];
+    const args = [keys.poll.state(broadcastId, pollId), keys.poll.voters(broadcastId, pollId), keys.poll.tally(broadcastId, pollId)];
     const outcome = await run.liveVote(...args, user.sub, option, broadcastId);
     if (outcome === 'NOT_OPEN') throw VoteErrors.notOpen();
     if (outcome === 'BAD_OPTION') throw CommonErrors.validation('option', 'option: this poll has fewer options');

@@ -32,8 +32,8 @@ export class ShowEndService {
     const coupons = couponIds as string[];
     const polls = pollIds as string[];
     const more = client.multi();
-    for (const c of coupons) more.hget(keys.coupon.state(c), 'remaining').hvals(keys.coupon.claims(c));
-    for (const p of polls) more.hgetall(keys.poll.tally(p));
+    for (const c of coupons) more.hget(keys.coupon.state(broadcastId, c), 'remaining').hvals(keys.coupon.claims(broadcastId, c));
+    for (const p of polls) more.hgetall(keys.poll.tally(broadcastId, p));
     const extra = ((await more.exec()) ?? []).map(([, v]) => v);
 
     const pairs = ranks as string[];
@@ -62,8 +62,8 @@ export class ShowEndService {
       keys.broadcast.heartsUnlogged(broadcastId),
       keys.broadcast.coupons(broadcastId),
       keys.broadcast.polls(broadcastId),
-      ...coupons.flatMap((c) => [keys.coupon.state(c), keys.coupon.claims(c)]),
-      ...polls.flatMap((p) => [keys.poll.state(p), keys.poll.voters(p), keys.poll.tally(p)]),
+      ...coupons.flatMap((c) => [keys.coupon.state(broadcastId, c), keys.coupon.claims(broadcastId, c)]),
+      ...polls.flatMap((p) => [keys.poll.state(broadcastId, p), keys.poll.voters(broadcastId, p), keys.poll.tally(broadcastId, p)]),
     ];
     await client.del(...drop);
     this.logger.log(

@@ -18,7 +18,8 @@ export class MirrorService {
 
   async apply(events: MirroredEvent[]): Promise<void> {
     const { keys } = this.redis;
-    const tx = this.redis.client.multi();
+    // per show atomic (one cluster slot each); a failed batch is replayed, writes are idempotent
+    const tx = this.redis.multiPerSlot();
     for (const value of events) {
       if ('slowModeSeconds' in value) {
         const key = keys.broadcast.chatSettings(value.broadcastId);

@@ -3,6 +3,7 @@ import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
 import { PRIORITY_ROLES, Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
+import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../app.config';
@@ -37,6 +38,7 @@ export class MessagesService {
     private readonly kafka: KafkaService,
     private readonly limiter: RateLimiter,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly bans: Bans,
   ) {
     this.masked = config.CHAT_MASKED_WORDS.split(',');
   }
@@ -52,19 +54,14 @@ export class MessagesService {
     if (previous?.state === 'done') return { messageId: previous.messageId, acceptedAt: previous.acceptedAt };
     if (previous?.state === 'pending') return this.awaitFirst(idemKey);
 
-    const [[, status], [, showBan], [, globalBan], [, slow]] = (await client
-      .multi()
-      .get(keys.broadcast.status(broadcastId))
-      .hget(keys.broadcast.bans(broadcastId), user.sub)
-      .hget(keys.globalBans(), user.sub)
-      .hget(keys.broadcast.chatSettings(broadcastId), 'slowModeSeconds')
-      .exec()) as [unknown, string | null][];
+    // the show's keys (one cluster slot) and the ban check side by side: still one round trip
+    const [[[, status], [, slow]], banned] = (await Promise.all([
+      client.multi().get(keys.broadcast.status(broadcastId)).hget(keys.broadcast.chatSettings(broadcastId), 'slowModeSeconds').exec(),
+      this.bans.banned(broadcastId, user.sub),
+    ])) as [[unknown, string | null][], boolean];
     if (!status) throw CommonErrors.notFound('broadcast', 'id');
     if (status !== 'live') throw ChatErrors.notLive(status);
-    const now = Date.now();
-    for (const until of [showBan, globalBan]) {
-      if (until !== null && (until === '0' || Number(until) > now)) throw ChatErrors.banned();
-    }
+    if (banned) throw ChatErrors.banned();
 
     // a retry of a line the broker did not take is not a new line: no second token
     if (previous?.state !== 'failed') {

@@ -23,8 +23,8 @@ describe('CountersService', () => {
       { offers: async (ids: string[]) => ids.map((broadcastId) => ({ broadcastId, ...(offers.get(broadcastId) ?? { coupons: [], polls: [] }) })) } as never,
       {
         heartTotals: async (ids: string[]) => ids.map(() => 5),
-        couponStock: async (ids: string[]) => ids.map(() => 9),
-        pollTallies: async (ids: string[]) => ids.map(() => [1, 2]),
+        couponStock: async (ids: unknown[]) => ids.map(() => 9),
+        pollTallies: async (ids: unknown[]) => ids.map(() => [1, 2]),
       } as never,
     );
 

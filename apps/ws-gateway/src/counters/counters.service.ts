@@ -55,7 +55,7 @@ export class CountersService implements OnApplicationBootstrap, OnApplicationShu
 
     const coupons = offers.flatMap((o) => o.coupons.map((couponId) => ({ broadcastId: o.broadcastId, couponId })));
     const polls = offers.flatMap((o) => o.polls.map((pollId) => ({ broadcastId: o.broadcastId, pollId })));
-    const [stock, tallies] = await Promise.all([this.burst.couponStock(coupons.map((c) => c.couponId)), this.burst.pollTallies(polls.map((p) => p.pollId))]);
+    const [stock, tallies] = await Promise.all([this.burst.couponStock(coupons), this.burst.pollTallies(polls)]);
     coupons.forEach((c, i) => {
       const remaining = stock[i];
       if (remaining === null || this.lastStock.get(c.couponId) === remaining) return;

@@ -18,9 +18,9 @@ export class OverlaysService {
   ) {}
 
   async apply(changes: Change[]): Promise<void> {
-    const { keys, client } = this.redis;
+    const { keys } = this.redis;
     // state first (a joiner must not miss what we are about to announce), then the pushes
-    const tx = client.multi();
+    const tx = this.redis.multiPerSlot();
     for (const c of changes) {
       if ('action' in c) {
         const key = keys.broadcast.overlays(c.broadcastId);
@@ -54,12 +54,10 @@ export class OverlaysService {
 
   /** The coupon and poll ids on screen in each of the shows, for their live counters. */
   async offers(broadcastIds: string[]): Promise<{ broadcastId: string; coupons: string[]; polls: string[] }[]> {
-    if (broadcastIds.length === 0) return [];
-    const pipe = this.redis.client.pipeline();
-    for (const id of broadcastIds) pipe.hkeys(this.redis.keys.broadcast.overlays(id));
-    const answers = (await pipe.exec()) ?? [];
+    // one read per show (shows sit in different cluster slots; autopipelining batches them)
+    const answers = await Promise.all(broadcastIds.map((id) => this.redis.client.hkeys(this.redis.keys.broadcast.overlays(id))));
     return broadcastIds.map((broadcastId, i) => {
-      const slots = ((answers[i]?.[1] as string[] | undefined) ?? []).map((k) => OverlayKeys.parse(k));
+      const slots = answers[i].map((k) => OverlayKeys.parse(k));
       return {
         broadcastId,
         coupons: slots.flatMap((s) => (s?.kind === 'coupon' && s.id ? [s.id] : [])),

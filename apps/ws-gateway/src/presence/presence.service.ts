@@ -33,7 +33,7 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     // leave at once instead of waiting to go stale
-    const tx = this.redis.client.multi();
+    const tx = this.redis.multiPerSlot();
     for (const show of this.reported) tx.hdel(this.redis.keys.broadcast.viewers(show), this.gatewayId);
     await tx.exec().catch(() => undefined);
   }
@@ -47,17 +47,19 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
     const shows = new Set([...local.keys(), ...this.reported]);
     if (shows.size === 0) return;
     const { keys, client } = this.redis;
-    const write = client.multi();
-    for (const show of shows) {
-      const key = keys.broadcast.viewers(show);
-      const count = local.get(show) ?? 0;
-      if (count > 0) write.hset(key, this.gatewayId, `${count}:${now}`).pexpire(key, PRESENCE_STALE_MS * 2);
-      else write.hdel(key, this.gatewayId);
-      write.hgetall(key);
-    }
-    const results = (await write.exec()) ?? [];
-    const totals = results.filter(([, r]) => r !== null && typeof r === 'object').map(([, r]) => r as Record<string, string>);
-    const cleanup = client.multi();
+    // one MULTI per show (one cluster slot each), in parallel
+    const results = await Promise.all(
+      [...shows].map((show) => {
+        const write = client.multi();
+        const key = keys.broadcast.viewers(show);
+        const count = local.get(show) ?? 0;
+        if (count > 0) write.hset(key, this.gatewayId, `${count}:${now}`).pexpire(key, PRESENCE_STALE_MS * 2);
+        else write.hdel(key, this.gatewayId);
+        return write.hgetall(key).exec();
+      }),
+    );
+    const totals = results.map((r) => (r?.[r.length - 1]?.[1] ?? {}) as Record<string, string>);
+    const cleanup = this.redis.multiPerSlot();
     [...shows].forEach((show, i) => {
       let total = 0;
       for (const [gateway, value] of Object.entries(totals[i] ?? {})) {

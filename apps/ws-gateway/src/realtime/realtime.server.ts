@@ -1,9 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Principal, bearerToken, verifyAccessToken } from '@live/auth';
-import { RedisService } from '@live/redis';
+import { RedisClient, RedisService } from '@live/redis';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type Redis from 'ioredis';
 import { Server, Socket } from 'socket.io';
 import { AppConfig } from '../app.config';
 
@@ -21,8 +20,8 @@ export type RealtimeSocket = Socket & { data: { user: SocketUser } };
 export class RealtimeServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RealtimeServer.name);
   private io?: Server;
-  private pub?: Redis;
-  private sub?: Redis;
+  private pub?: RedisClient;
+  private sub?: RedisClient;
   private readonly onConnect: ((socket: RealtimeSocket) => void)[] = [];
 
   constructor(
@@ -47,6 +46,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     const origin = this.config.WS_CORS_ORIGIN === '*' ? true : this.config.WS_CORS_ORIGIN.split(',');
     this.io = new Server(this.httpHost.httpAdapter.getHttpServer(), {
       cors: { origin },
+      // the classic (PUBLISH) adapter, also on a Redis Cluster: the emitters of the other apps
+      // publish with plain PUBLISH, which a sharded (SSUBSCRIBE) adapter would not hear
       adapter: createAdapter(this.pub, this.sub, { key: this.redis.keys.socketIoChannel() }),
       pingInterval: 10_000,
       pingTimeout: 10_000,

@@ -17,6 +17,7 @@ type KafkaConfig = Parameters<typeof kafkaOptionsFromEnv>[1];
 interface RedisConfig {
   REDIS_URL: string;
   REDIS_PHASE: string;
+  REDIS_CLUSTER_NODES?: string;
 }
 interface DatabaseConfig {
   DATABASE_URL: string;
@@ -55,7 +56,7 @@ export class PlatformModule {
     }
     if (o.redis) {
       const c = o.config as unknown as RedisConfig;
-      imports.push(RedisModule.forRoot({ url: c.REDIS_URL, phase: c.REDIS_PHASE, connectionName: o.service }));
+      imports.push(RedisModule.forRoot({ url: c.REDIS_URL, phase: c.REDIS_PHASE, connectionName: o.service, clusterNodes: c.REDIS_CLUSTER_NODES }));
       deps.push('redis');
     }
     if (o.kafka) {

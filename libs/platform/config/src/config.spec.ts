@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigClass, ConfigError, DEV_JWT_SECRET, baseEnv, env, kafkaEnv, loadConfig, parseCountMap } from './config';
+import { ConfigClass, ConfigError, DEV_JWT_SECRET, baseEnv, env, kafkaEnv, loadConfig, parseCountMap, redisEnv } from './config';
 
 function messageOf(fn: () => unknown): string {
   try {
@@ -32,6 +32,15 @@ describe('config', () => {
   it('refuses the dev secret in production', () => {
     expect(() => loadConfig(TestConfig, { NODE_ENV: 'production' })).toThrow(/AUTH_JWT_SECRET is required/);
     expect(loadConfig(TestConfig, { NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe('production');
+  });
+
+  it('takes Redis Cluster nodes as host:port list, or none', () => {
+    class RedisConfig extends ConfigClass(z.object({ ...baseEnv, ...redisEnv })) {}
+    expect(loadConfig(RedisConfig, {}).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(loadConfig(RedisConfig, { REDIS_CLUSTER_NODES: '' }).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(loadConfig(RedisConfig, { REDIS_CLUSTER_NODES: '127.0.0.1:7101,redis-b:7102' }).REDIS_CLUSTER_NODES).toBe('127.0.0.1:7101,redis-b:7102');
+    expect(() => loadConfig(RedisConfig, { REDIS_CLUSTER_NODES: 'redis://x:1' })).toThrow(/REDIS_CLUSTER_NODES must be host:port/);
+    expect(() => loadConfig(RedisConfig, { REDIS_CLUSTER_NODES: '127.0.0.1' })).toThrow(/REDIS_CLUSTER_NODES must be host:port/);
   });
 
   it('parses topic=count maps', () => {

@@ -28,6 +28,14 @@ export const redisEnv = {
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' }).default('redis://127.0.0.1:6379'),
   /** the `<phase>` of `live|<phase>|...` keys: dev, test, prod or one per test run */
   REDIS_PHASE: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'must be lower-case letters, digits, - or _').default('dev'),
+  /**
+   * `host:port[,host:port...]` of Redis Cluster nodes: when set, the app talks to the cluster
+   * (ioredis' Cluster client, which learns the other nodes from these) and REDIS_URL is unused.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^,\s:]+:\d{1,5}(,[^,\s:]+:\d{1,5})*$/, 'must be host:port[,host:port...]')
+    .optional(),
 };
 
 export const databaseEnv = {

@@ -1,43 +1,80 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { RedisKeys, redisKeys } from '@live/contracts';
+import calculateSlot from 'cluster-key-slot';
 import { Emitter } from '@socket.io/redis-emitter';
-import Redis from 'ioredis';
+import Redis, { ChainableCommander, Cluster, ClusterNode } from 'ioredis';
 
 export interface RedisOptions {
   url: string;
   phase: string;
   connectionName: string;
+  /** `host:port,...` of Redis Cluster nodes; when set, `url` is unused */
+  clusterNodes?: string;
 }
 
 export const REDIS_OPTIONS = Symbol('REDIS_OPTIONS');
 
-/** The app's Redis connection and the key builders of its phase. */
+/** A single Redis or a Redis Cluster: the same commands, scripts, MULTI and pub/sub. */
+export type RedisClient = Redis | Cluster;
+
+/** `a:1,b:2` -> ioredis startup nodes */
+export function parseClusterNodes(nodes: string): ClusterNode[] {
+  return nodes.split(',').map((n) => {
+    const at = n.lastIndexOf(':');
+    return { host: n.slice(0, at), port: Number(n.slice(at + 1)) };
+  });
+}
+
+/**
+ * The app's Redis connection and the key builders of its phase. With REDIS_CLUSTER_NODES it
+ * is ioredis' Cluster client: every key of a show shares one hash slot (see redis-keys.ts),
+ * so the apps' scripts and MULTIs run unchanged; what spans shows goes per slot
+ * (`multiPerSlot`, or single commands that autopipelining groups per node).
+ */
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
-  readonly client: Redis;
+  readonly client: RedisClient;
   readonly keys: RedisKeys;
 
   constructor(@Inject(REDIS_OPTIONS) readonly options: RedisOptions) {
     this.keys = redisKeys(options.phase);
-    this.client = new Redis(options.url, {
+    const common = {
       connectionName: options.connectionName,
       // fail commands fast while Redis is away instead of queueing them without bound
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-      // commands issued in the same tick leave in one write: under load, one syscall for
-      // many requests instead of one each
-      enableAutoPipelining: true,
-    });
-    this.client.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
+    };
+    const retryStrategy = (times: number) => Math.min(times * 200, 2_000);
+    this.client = options.clusterNodes
+      ? new Cluster(parseClusterNodes(options.clusterNodes), {
+          // a lost node is not redialled on its own: the cluster client refreshes the slot map
+          redisOptions: common,
+          clusterRetryStrategy: retryStrategy,
+          enableOfflineQueue: true,
+          // see below: per node, one write for the commands of a tick
+          enableAutoPipelining: true,
+        })
+      : new Redis(options.url, {
+          ...common,
+          retryStrategy,
+          // commands issued in the same tick leave in one write: under load, one syscall for
+          // many requests instead of one each
+          enableAutoPipelining: true,
+        });
+    this.client.on('error', (err: Error) => this.logger.warn(`redis: ${err.message}`));
+  }
+
+  get cluster(): boolean {
+    return this.client instanceof Cluster;
   }
 
   private roomEmitter?: Emitter;
 
   /**
    * Emits to socket.io rooms of every ws-gateway from any app, through the adapter's channel
-   * of this phase (one emitter per process, on the main connection).
+   * of this phase (one emitter per process, on the main connection: a plain PUBLISH, which a
+   * cluster carries to every node).
    */
   get rooms(): Emitter {
     this.roomEmitter ??= new Emitter(this.client, { key: this.keys.socketIoChannel() });
@@ -45,14 +82,52 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   /** A second connection, for subscribers (a subscribed connection can do nothing else). */
-  duplicate(name: string): Redis {
+  duplicate(name: string): RedisClient {
+    const connectionName = `${this.options.connectionName}:${name}`;
     // subscribers and blocking readers get a plain connection
-    return this.client.duplicate({ connectionName: `${this.options.connectionName}:${name}`, enableAutoPipelining: false });
+    if (this.client instanceof Cluster) {
+      return this.client.duplicate([], { redisOptions: { ...this.client.options.redisOptions, connectionName }, enableAutoPipelining: false });
+    }
+    return this.client.duplicate({ connectionName, enableAutoPipelining: false });
   }
 
+  /**
+   * A MULTI per hash slot, for a batch of writes that spans shows (a consumer's batch): each
+   * show's writes stay atomic and in order; the batch as a whole is not atomic on a cluster
+   * (consumers replay a failed batch, and their writes are idempotent). On a single Redis it
+   * is one plain MULTI, as before. Every command's first argument must be its key; exec()'s
+   * results come grouped by slot, so use it where they are not read.
+   */
+  multiPerSlot(): ChainableCommander {
+    const client = this.client;
+    if (!(client instanceof Cluster)) return client.multi();
+    const perSlot = new Map<number, ChainableCommander>();
+    const batch: ChainableCommander = new Proxy({} as ChainableCommander, {
+      get: (_target, name) => {
+        if (name === 'exec') {
+          return async () => (await Promise.all([...perSlot.values()].map((tx) => tx.exec()))).flatMap((r) => r ?? []);
+        }
+        if (name === 'then') return undefined; // not a promise
+        if (name === 'length') return [...perSlot.values()].reduce((n, tx) => n + tx.length, 0);
+        return (key: string, ...args: unknown[]) => {
+          const slot = calculateSlot(key);
+          let tx = perSlot.get(slot);
+          if (!tx) perSlot.set(slot, (tx = client.multi()));
+          (tx as unknown as Record<string, (...a: unknown[]) => unknown>)[name as string](key, ...args);
+          return batch;
+        };
+      },
+    });
+    return batch;
+  }
+
+  /** Every master answers (on a single Redis: the one). */
   async ping(): Promise<void> {
-    const answer = await this.client.ping();
-    if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
+    const nodes: Redis[] = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    if (nodes.length === 0) throw new Error('no Redis Cluster master known yet');
+    for (const answer of await Promise.all(nodes.map((n) => n.ping()))) {
+      if (answer !== 'PONG') throw new Error(`unexpected PING answer ${answer}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
