@@ -139,6 +139,8 @@ async function main() {
     await must('type-check', npx('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
     step('unit tests');
     failed ||= (await jest('unit')) !== 0;
+    step('chart tests (helm lint, helm template, manifest validation; no cluster)');
+    failed ||= (await jest('chart')) !== 0;
   }
   if (!onlyUnit) {
     await must('infrastructure', process.execPath, ['tools/infra/infra.mjs', 'up']);

@@ -10,3 +10,4 @@ export * from './chat-payloads';
 export * from './topics';
 export * from './socket-events';
 export * from './redis-keys';
+export * from './topic-sizing';
