@@ -273,3 +273,18 @@ describe('generated files are current', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('images', () => {
+  const docs = render();
+
+  it.each(backends.map((b) => [b.name]))('%s: `nx run <app>:container` tags the image the chart pulls', (name) => {
+    const project = JSON.parse(readFileSync(path.join(root, 'apps', name, 'project.json'), 'utf8'));
+    expect(project.targets.container.command).toBe(`node tools/k8s/container.mjs ${name}`);
+    const out = execFileSync(process.execPath, [path.join(root, 'tools', 'k8s', 'container.mjs'), name, '--print'], { cwd: root, encoding: 'utf8' });
+    const { refs, command } = JSON.parse(out) as { refs: string[]; command: string[] | null };
+    const image = find(docs, 'Deployment', `live-${name}`)!.spec.template.spec.containers[0].image;
+    expect(refs).toContain(image);
+    if (command) expect(command).toContain(`APP=${name}`);
+    if (name === 'encoder-orchestrator' && command) expect(command).toContain('EXTRA_PACKAGES=ffmpeg');
+  });
+});
