@@ -7,6 +7,7 @@ import { CountersService } from './counters/counters.service';
 import { OverlaysConsumer } from './overlays/overlays.consumer';
 import { PresenceLog } from './presence/presence-log';
 import { PresenceService } from './presence/presence.service';
+import { ConnectionsMetric } from './realtime/connections.metric';
 import { RealtimeServer } from './realtime/realtime.server';
 import { RoomsHandler } from './realtime/rooms.handler';
 
@@ -19,6 +20,7 @@ export class AppModule {
       providers: [
         { provide: AppConfig, useValue: config },
         RealtimeServer,
+        ConnectionsMetric,
         ChatLog,
         RoomsHandler,
         OverlaysConsumer,
