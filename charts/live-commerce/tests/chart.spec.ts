@@ -288,3 +288,14 @@ describe('images', () => {
     if (name === 'encoder-orchestrator' && command) expect(command).toContain('EXTRA_PACKAGES=ffmpeg');
   });
 });
+
+describe('NOTES.txt', () => {
+  it('tells where every app, the RTMP ingest and the HLS origin are', () => {
+    const r = helm(['install', 'live', chart, '--namespace', 'live', '--dry-run=client']);
+    expect(r.status).toBe(0);
+    const notes = r.stdout.slice(r.stdout.indexOf('NOTES:'));
+    for (const b of backends) expect(notes).toContain(`live-${b.name}:${b.port}`);
+    expect(notes).toContain('live-encoder-orchestrator-rtmp');
+    expect(notes).toContain('/live/<broadcastId>/master.m3u8');
+  });
+});
