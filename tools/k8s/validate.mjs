@@ -8,13 +8,14 @@
 //     crd-schemas.mjs (ajv).
 // What it renders: the chart with its default values, each examples/*.yaml and
 // k8s/values-local.yaml, plus every manifest under k8s/.
-//   node tools/k8s/validate.mjs [--json]      exit 1 on any invalid document
+//   node tools/k8s/validate.mjs [--json] [--file any.yaml]   exit 1 on any invalid document
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crdSchemas } from './crd-schemas.mjs';
 import { helm, root } from './helm.mjs';
+import { strictFieldErrors } from './strict-fields.mjs';
 
 const require = createRequire(import.meta.url);
 const YAML = require('yaml');
@@ -79,14 +80,20 @@ export async function validateDoc(doc) {
   }
 }
 
-export async function validateAll() {
+export async function validateAll(files = null) {
   const results = [];
+  const docsSeen = [];
   const check = async (source, docs) => {
     for (const doc of docs) {
+      docsSeen.push(doc);
       const error = await validateDoc(doc);
       results.push({ source, apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata?.name, error });
     }
   };
+  if (files) {
+    for (const f of files) await check(f, parseAll(readFileSync(f, 'utf8')));
+    return finish(results, docsSeen);
+  }
   for (const values of valuesSets()) await check(`chart ${values ?? '(default values)'}`, renderChart(values));
   // the optional features on, so their templates are validated too
   await check('chart (keda, serviceMonitor, ingress, web apps)', renderChart(null, ['--set', 'keda.enabled=true,metrics.serviceMonitor.enabled=true,ingress.enabled=true,web.adminConsole.enabled=true,web.viewerWeb.enabled=true']));
@@ -95,11 +102,26 @@ export async function validateAll() {
       await check(`k8s/${dir}/${f}`, parseAll(readFileSync(path.join(root, 'k8s', dir, f), 'utf8')));
     }
   }
+  return finish(results, docsSeen);
+}
+
+/** Unknown fields: one tsc pass over every document that has a model. */
+function finish(results, docsSeen) {
+  const typed = results.map((r, i) => ({ r, i, modelPath: modelPath(r.apiVersion, r.kind) })).filter((x) => x.modelPath && !x.r.error);
+  const strict = strictFieldErrors(
+    typed.map((x) => ({ doc: docsSeen[x.i], modelPath: x.modelPath })),
+    root,
+  );
+  for (const [j, msg] of strict) {
+    if (j < 0) throw new Error(`strict field check could not run: ${msg}`);
+    typed[j].r.error = `unknown or mistyped field: ${msg}`;
+  }
   return results;
 }
 
 if (fileURLToPath(import.meta.url) === path.resolve(process.argv[1] ?? '')) {
-  const results = await validateAll();
+  const fileArg = process.argv.indexOf('--file');
+  const results = await validateAll(fileArg > 0 ? [path.resolve(process.argv[fileArg + 1])] : null);
   const bad = results.filter((r) => r.error);
   if (process.argv.includes('--json')) {
     process.stdout.write(JSON.stringify({ checked: results.length, invalid: bad }, null, 2) + '\n');

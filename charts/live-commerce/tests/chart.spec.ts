@@ -2,7 +2,8 @@
 // assert on the manifests. Schema validation of every manifest runs in tools/k8s/validate.mjs
 // (kubernetes-models is ESM-only; Jest here is CommonJS), which the first tests call.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
@@ -63,6 +64,32 @@ describe('manifests are valid Kubernetes 1.33 (and KEDA, prometheus-operator, St
     const report = JSON.parse(out) as { checked: number; invalid: unknown[] };
     expect(report.invalid).toEqual([]);
     expect(report.checked).toBeGreaterThan(200);
+  });
+});
+
+describe('the validator itself', () => {
+  it('refuses a wrong type, an unknown field, a bad KEDA spec and a bad Strimzi topic', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'chart-validate-')), 'bad.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: a}\nspec: {scaleTargetRef: {kind: Deployment, name: a}, maxReplicas: "ten"}',
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\nspec: {selector: {}, template: {spec: {containers: [{name: b, readinesProbe: {}}]}}}',
+        'apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: c}\nspec: {scaleTargetRef: {name: c}, triggers: [], triggerz: []}',
+        'apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata: {name: d, labels: {strimzi.io/cluster: k}}\nspec: {partitions: 0, replicas: 3}',
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine}\ndata: {A: b}',
+      ].join('\n---\n'),
+    );
+    const r = spawnSync(process.execPath, [path.join(root, 'tools', 'k8s', 'validate.mjs'), '--json', '--file', file], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const report = JSON.parse(r.stdout) as { checked: number; invalid: { name: string; error: string }[] };
+    expect(report.checked).toBe(5);
+    expect(Object.fromEntries(report.invalid.map((i) => [i.name, i.error]))).toEqual({
+      a: expect.stringContaining('maxReplicas'),
+      b: expect.stringContaining('readinesProbe'),
+      c: expect.stringContaining('triggerz'),
+      d: expect.stringContaining('partitions'),
+    });
   });
 });
 
