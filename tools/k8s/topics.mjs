@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// k8s/kafka/topics.yaml from libs/contracts: one Strimzi KafkaTopic per contract topic and
+// k8s/kafka/topics.yaml (and the chart's files/topic-partitions.txt) from libs/contracts: one Strimzi KafkaTopic per contract topic and
 // its dead-letter twin, partitions from TopicPartitions. `--check` fails if the committed
 // file differs (a topic added to the contracts without re-running this).
 //   node tools/k8s/topics.mjs [--check] [--cluster live-kafka] [--namespace live]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,17 @@ const require = createRequire(import.meta.url);
 const YAML = require('yaml');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const topicsFile = path.join(root, 'k8s', 'kafka', 'topics.yaml');
+// the same sizing for apps that create their topics themselves (no Strimzi): the chart's
+// ConfigMap sets KAFKA_TOPIC_PARTITIONS from this file
+export const partitionsFile = path.join(root, 'charts', 'live-commerce', 'files', 'topic-partitions.txt');
+
+export function renderPartitions() {
+  const contracts = require('./load-ts.cjs')(path.join(root, 'libs', 'contracts', 'src', 'index.ts'));
+  return `${Object.entries(contracts.TopicPartitions)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([t, n]) => `${t}=${n}`)
+    .join(',')}\n`;
+}
 
 export function renderTopics({ cluster = 'live-kafka', replicas = 3, minIsr = 2 } = {}) {
   const contracts = require('./load-ts.cjs')(path.join(root, 'libs', 'contracts', 'src', 'index.ts'));
@@ -40,15 +51,22 @@ export function renderTopics({ cluster = 'live-kafka', replicas = 3, minIsr = 2 
 }
 
 if (fileURLToPath(import.meta.url) === path.resolve(process.argv[1] ?? '')) {
-  const text = renderTopics();
-  if (process.argv.includes('--check')) {
-    if (readFileSync(topicsFile, 'utf8') !== text) {
-      console.error('k8s/kafka/topics.yaml is out of date with libs/contracts: run `npx nx run contracts:k8s-topics`');
-      process.exit(1);
+  const outputs = [
+    [topicsFile, renderTopics()],
+    [partitionsFile, renderPartitions()],
+  ];
+  for (const [file, text] of outputs) {
+    const rel = path.relative(root, file);
+    if (process.argv.includes('--check')) {
+      if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
+        console.error(`${rel} is out of date with libs/contracts: run \`npx nx run contracts:k8s-topics\``);
+        process.exitCode = 1;
+      }
+    } else {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      console.log(`wrote ${rel}`);
     }
-    console.log('k8s/kafka/topics.yaml matches libs/contracts');
-  } else {
-    writeFileSync(topicsFile, text);
-    console.log(`wrote ${path.relative(root, topicsFile)}`);
   }
+  if (process.argv.includes('--check') && !process.exitCode) console.log('topics match libs/contracts');
 }

@@ -208,6 +208,9 @@ describe('every app with the default values', () => {
   it('listens on every interface and reads secrets from the Secret', () => {
     const cm = find(docs, 'ConfigMap', 'live')!;
     expect(cm.data.HOST).toBe('0.0.0.0');
+    // the contracts' sizing, for apps that create their topics themselves
+    expect(cm.data.KAFKA_TOPIC_PARTITIONS).toMatch(/(^|,)chat\.message\.accepted\.v1=\d+(,|$)/);
+    expect(cm.data.KAFKA_TOPIC_PARTITIONS).toMatch(/^([a-z0-9.]+=\d+(,[a-z0-9.]+=\d+)*)?$/);
     const secret = find(docs, 'Secret', 'live')!;
     expect(Object.keys(secret.stringData).sort()).toEqual(['AUTH_JWT_SECRET', 'DATABASE_URL', 'REDIS_URL']);
     expect(secret.stringData.AUTH_JWT_SECRET.length).toBeGreaterThanOrEqual(32);
@@ -288,7 +291,7 @@ describe('wrong values are refused', () => {
 });
 
 describe('generated files are current', () => {
-  it('k8s/kafka/topics.yaml matches libs/contracts', () => {
+  it('k8s/kafka/topics.yaml and the chart partitions match libs/contracts', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'tools', 'k8s', 'topics.mjs'), '--check'], { cwd: root, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
