@@ -64,7 +64,8 @@ describe('surge pre-warmer against management-api', () => {
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name: 'stand-in', cluster: { server: `http://127.0.0.1:${port}` } }],
+        // plain http to the stand-in: client-node allows it only with TLS verification off
+        clusters: [{ name: 'stand-in', cluster: { server: `http://127.0.0.1:${port}`, 'insecure-skip-tls-verify': true } }],
         users: [{ name: 'prewarm', user: { token: 'stand-in-token' } }],
         contexts: [{ name: 'stand-in', context: { cluster: 'stand-in', user: 'prewarm', namespace: 'live' } }],
         'current-context': 'stand-in',
