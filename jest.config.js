@@ -29,5 +29,7 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/libs/platform/testing/src/require-test-env.ts'],
       slowTestThreshold: 30,
     },
+    // the Helm chart rendered by Helm 4 (no cluster needed): charts/*/tests/*.spec.ts
+    { ...common, displayName: 'chart', testMatch: ['<rootDir>/charts/**/tests/**/*.spec.ts'] },
   ],
 };

@@ -177,6 +177,8 @@ async function main() {
     await must('type-check', npx('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
     step('unit tests');
     failed ||= (await jest('unit')) !== 0;
+    step('chart tests (helm lint, helm template, manifest validation; no cluster)');
+    failed ||= (await jest('chart')) !== 0;
   }
   // the cluster pass: CLUSTER_SPECS, narrowed by any path pattern given to Jest
   const patterns = jestArgs.filter((a) => !a.startsWith('-'));

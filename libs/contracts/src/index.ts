@@ -13,3 +13,4 @@ export * from './groups';
 export * from './ids';
 export * from './socket-events';
 export * from './redis-keys';
+export * from './topic-sizing';

@@ -3,20 +3,24 @@ import { z } from 'zod';
 import { PageQuery } from '../common/pagination';
 import { v } from '../common/validation';
 
+/** viewers a show expects (the surge pre-warmer scales ahead of big ones); null clears it */
+const expectedAudience = z.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(100_000_000).nullable().optional();
+
 export const CreateBroadcast = z
   .object({
     title: v.text(120),
     scheduledAt: v.date,
     /** required for operators and admins; a seller may omit it (it is the seller) */
     sellerId: v.text(128).optional(),
+    expectedAudience,
   })
   .strict();
 export type CreateBroadcast = z.infer<typeof CreateBroadcast>;
 
 export const UpdateBroadcast = z
-  .object({ title: v.text(120).optional(), scheduledAt: v.date.optional() })
+  .object({ title: v.text(120).optional(), scheduledAt: v.date.optional(), expectedAudience })
   .strict()
-  .refine((x) => x.title !== undefined || x.scheduledAt !== undefined, { message: 'nothing to change', path: ['body'] });
+  .refine((x) => x.title !== undefined || x.scheduledAt !== undefined || x.expectedAudience !== undefined, { message: 'nothing to change', path: ['body'] });
 export type UpdateBroadcast = z.infer<typeof UpdateBroadcast>;
 
 export const BroadcastQuery = z

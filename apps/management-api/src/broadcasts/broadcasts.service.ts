@@ -21,6 +21,7 @@ export interface BroadcastView {
   endedAt: string | null;
   ingest: { url: string; streamKey: string };
   chat: { slowModeSeconds: number; displayBudgetPerSecond: number | null };
+  expectedAudience: number | null;
   playbackUrl: string;
   createdAt: string;
 }
@@ -44,6 +45,7 @@ export class BroadcastsService {
       endedAt: b.endedAt?.toISOString() ?? null,
       ingest: { url: this.config.RTMP_INGEST_URL, streamKey: b.streamKey },
       chat: { slowModeSeconds: b.chatSlowModeSeconds, displayBudgetPerSecond: b.chatDisplayBudget },
+      expectedAudience: b.expectedAudience ?? null,
       // a placeholder until the encoder serves it
       playbackUrl: `${this.config.PLAYBACK_BASE_URL}/${b.id}/master.m3u8`,
       createdAt: b.createdAt.toISOString(),
@@ -74,6 +76,7 @@ export class BroadcastsService {
         streamKey: randomBytes(18).toString('base64url'),
         chatSlowModeSeconds: 0,
         chatDisplayBudget: null,
+        expectedAudience: dto.expectedAudience ?? null,
       });
       await m.getRepository(BroadcastEntity).insert(b);
       const saved = await m.getRepository(BroadcastEntity).findOneByOrFail({ id: b.id });
@@ -110,6 +113,7 @@ export class BroadcastsService {
       }
       if (dto.title) b.title = dto.title;
       if (dto.scheduledAt) b.scheduledAt = new Date(dto.scheduledAt);
+      if (dto.expectedAudience !== undefined) b.expectedAudience = dto.expectedAudience;
       await m.getRepository(BroadcastEntity).save(b);
       audit('broadcast.update', { type: 'broadcast', id, broadcastId: id }, dto);
       return this.view(b);

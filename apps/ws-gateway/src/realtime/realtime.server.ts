@@ -35,6 +35,11 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     return this.io;
   }
 
+  /** Sockets open on this process (0 before the server starts). */
+  connectedCount(): number {
+    return this.io?.engine?.clientsCount ?? 0;
+  }
+
   /** Feature modules register their event handlers here before the server starts. */
   handle(fn: (socket: RealtimeSocket) => void): void {
     this.onConnect.push(fn);

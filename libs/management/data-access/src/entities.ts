@@ -15,6 +15,8 @@ export class BroadcastEntity {
   @Column({ name: 'stream_key', type: 'text' }) streamKey!: string;
   @Column({ name: 'chat_slow_mode_seconds', type: 'int', default: 0 }) chatSlowModeSeconds!: number;
   @Column({ name: 'chat_display_budget', type: 'int', nullable: true }) chatDisplayBudget!: number | null;
+  /** viewers the seller or an operator expects; big shows get their autoscalers pre-warmed */
+  @Column({ name: 'expected_audience', type: 'int', nullable: true }) expectedAudience!: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -1,6 +1,7 @@
 import { managementEntities } from './entities';
 import { CreateManagement1795310000000 } from './migrations/1795310000000-create-management';
 import { BroadcastChatSettings1795330000000 } from './migrations/1795330000000-broadcast-chat-settings';
+import { BroadcastExpectedAudience1795360000000 } from './migrations/1795360000000-broadcast-expected-audience';
 
 export * from './entities';
 
@@ -8,5 +9,5 @@ export * from './entities';
 export const managementDatabase = {
   schema: 'management',
   entities: managementEntities,
-  migrations: [CreateManagement1795310000000, BroadcastChatSettings1795330000000],
+  migrations: [CreateManagement1795310000000, BroadcastChatSettings1795330000000, BroadcastExpectedAudience1795360000000],
 };
