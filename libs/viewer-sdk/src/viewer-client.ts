@@ -1,4 +1,4 @@
-import type { Ack, ChatBatch, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, ViewersCount } from '@live/contracts';
+import type { Ack, ChatBatch, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, StatsTick, ViewersCount } from '@live/contracts';
 import { Emitter } from '@socket.io/component-emitter';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { HeartBuffer, type HeartBatch } from './hearts';
@@ -39,6 +39,10 @@ export interface ViewerEvents {
   resync: (missed: number, complete: boolean) => void;
   'hearts.sent': (batch: HeartBatch, total: number) => void;
   'hearts.refused': (batch: HeartBatch, error: ViewerApiError) => void;
+  /** staff only, after watchStats(): analytics' live scoreboard, every second */
+  'stats.tick': (tick: StatsTick & { stream?: Record<string, unknown> }) => void;
+  /** staff only, after watchStats(): the replay job's progress, when the encoder reports it */
+  'encoder.progress': (progress: Record<string, unknown>) => void;
   error: (error: Error) => void;
 }
 
@@ -127,6 +131,7 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
   private readonly seen = new Set<string>();
   private readonly deleted = new Set<string>();
   private useTimedMetadata = false;
+  private watchingStats = false;
   private joinedOnce = false;
   private state: ViewerState = {
     connection: 'idle',
@@ -215,6 +220,8 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
       // a reconnect: join again and fetch what was missed
       if (this.state.broadcastId && this.joinedOnce) void this.rejoin();
     });
+    socket.on('stats.tick', (t: StatsTick) => this.mine(t.broadcastId) && this.emitReserved('stats.tick', t));
+    socket.on('encoder.progress', (p: Record<string, unknown>) => this.mine(p.broadcastId as string | undefined) && this.emitReserved('encoder.progress', p));
     socket.on('disconnect', () => this.set({ connection: this.state.connection === 'closed' ? 'closed' : 'reconnecting' }));
     socket.on('connect_error', () => {
       if (this.state.connection !== 'closed') this.set({ connection: 'reconnecting' });
@@ -259,6 +266,7 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     const broadcastId = this.state.broadcastId!;
     try {
       const ack = await this.emitJoin(broadcastId, this.lastSeq ?? undefined);
+      if (this.watchingStats) await this.emitStatsJoin(broadcastId);
       this.applySnapshot(ack.snapshot, false);
       if (ack.missed) {
         this.onChat(broadcastId, ack.missed.lines, 0);
@@ -281,11 +289,29 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     this.onChat(s.broadcastId, s.recentChat, 0);
   }
 
+  /**
+   * Staff (admin, operator, the show's seller): join the show's admin room for `stats.tick`
+   * and `encoder.progress`; kept across reconnects. FORBIDDEN for anyone else.
+   */
+  async watchStats(): Promise<void> {
+    const id = this.state.broadcastId;
+    if (!id) throw new ViewerApiError(400, 'NOT_JOINED', 'join a show first');
+    await this.emitStatsJoin(id);
+    this.watchingStats = true;
+  }
+
+  private async emitStatsJoin(broadcastId: string): Promise<void> {
+    const ack: Ack<object> = await this.socket!.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('stats.join', { broadcastId });
+    if (!ack.ok) throw new ViewerApiError(403, ack.code, ack.message, ack.field);
+  }
+
   /** Leaves the current show (the socket stays open for another join). */
   leave(): void {
     const id = this.state.broadcastId;
     if (!id) return;
     this.socket?.emit('leave', { broadcastId: id });
+    if (this.watchingStats) this.socket?.emit('stats.leave', { broadcastId: id });
+    this.watchingStats = false;
     this.joinedOnce = false;
     this.liveSince = null;
     this.set({ broadcastId: null, status: null, overlays: {}, chat: [], suppressed: 0, viewers: null, hearts: null, couponStock: {}, pollTallies: {} });
