@@ -24,6 +24,8 @@ export default [
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts'] },
             // the web apps (browser bundles) use the SDK and the contracts, nothing server-side
             { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:sdk', 'type:contracts'] },
+            // browser tests of the web apps start the real backend through platform/testing
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:sdk'] },
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:data-access'],

@@ -137,11 +137,15 @@ async function main() {
   if (!onlyIntegration) {
     if (!flags.has('--skip-lint')) await must('lint (module boundaries included)', npx('eslint'), ['.', '--max-warnings=0']);
     await must('type-check', npx('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+    // the web apps compile against the DOM, so they have tsconfigs of their own
+    for (const web of ['admin-console', 'viewer-web']) await must(`type-check ${web}`, npx('tsc'), ['-p', `apps/${web}/tsconfig.json`, '--noEmit']);
     step('unit tests');
     failed ||= (await jest('unit')) !== 0;
   }
   if (!onlyUnit) {
     await must('infrastructure', process.execPath, ['tools/infra/infra.mjs', 'up']);
+    // the browser tests (apps/viewer-web/test) drive Debian's chromium
+    await must('chromium for the browser tests', process.execPath, ['tools/web/ensure-chromium.mjs']);
     await must('build every app (nx build)', npx('nx'), ['run-many', '-t', 'build', '--outputStyle=stream'], runEnv);
     step(`database ${testDb}`);
     await withPg((c) => c.query(`CREATE DATABASE "${testDb}"`));

@@ -35,11 +35,24 @@ export function useShowRoom(config: WebConfig, showId: string): ShowRoom {
     const onProgress = (p: Record<string, unknown>) => setProgress(p);
     client.on('stats.tick', onTick);
     client.on('encoder.progress', onProgress);
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    // a show created a moment ago may not be known to the gateway as the seller's yet: retry
+    const watch = (attempt: number) =>
+      client.watchStats().then(
+        () => setStatsError(null),
+        (err: Error) => {
+          setStatsError(err.message);
+          if (!stopped && attempt < 10) retry = setTimeout(() => void watch(attempt + 1), 2_000);
+        },
+      );
     client
       .join(showId)
-      .then(() => client.watchStats())
+      .then(() => watch(0))
       .catch((err: Error) => setStatsError(err.message));
     return () => {
+      stopped = true;
+      clearTimeout(retry);
       client.off('stats.tick', onTick);
       client.off('encoder.progress', onProgress);
       void client.close();

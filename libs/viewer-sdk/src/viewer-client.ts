@@ -479,8 +479,21 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     }
   }
 
-  /** Claims a coupon: won, or why not (sold out, already claimed, not on offer). */
+  /**
+   * Claims a coupon: won, or why not (sold out, already claimed, not on offer). A coupon
+   * exposed a moment ago may reach the viewer before burst-api has heard of it: while its
+   * overlay is on screen, NOT_EXPOSED is retried for a few seconds before it is the answer.
+   */
   async claimCoupon(couponId: string): Promise<ClaimResult> {
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.claimOnce(couponId);
+      const onScreen = Boolean(this.state.overlays[`coupon:${couponId}`]);
+      if (r.result !== 'not_exposed' || !onScreen || attempt >= 10) return r;
+      await delay(300);
+    }
+  }
+
+  private async claimOnce(couponId: string): Promise<ClaimResult> {
     try {
       const r = await this.request<{ claimId: string; remaining: number }>(this.options.burstApiUrl, `${this.showPath()}/coupons/${encodeURIComponent(couponId)}/claims`, undefined, 2);
       this.set({ couponStock: { ...this.state.couponStock, [couponId]: r.remaining } });
