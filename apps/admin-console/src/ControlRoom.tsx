@@ -46,10 +46,16 @@ export function useShowRoom(config: WebConfig, showId: string): ShowRoom {
           if (!stopped && attempt < 10) retry = setTimeout(() => void watch(attempt + 1), 2_000);
         },
       );
-    client
-      .join(showId)
-      .then(() => watch(0))
-      .catch((err: Error) => setStatsError(err.message));
+    // a show created a moment ago may not have reached the gateway yet: keep trying
+    const join = (attempt: number) =>
+      client.join(showId).then(
+        () => watch(0),
+        (err: Error) => {
+          setStatsError(`${err.message}; trying again…`);
+          if (!stopped) retry = setTimeout(() => void join(attempt + 1), Math.min(5_000, 500 * 2 ** attempt));
+        },
+      );
+    void join(0);
     return () => {
       stopped = true;
       clearTimeout(retry);

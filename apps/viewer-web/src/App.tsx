@@ -62,9 +62,22 @@ function Show({ config, showId, token, onToken }: { config: WebConfig; showId: s
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    client.join(showId).then(() => setError(null), (err: Error) => setError(err.message));
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    // a show scheduled a moment ago may not have reached the gateway yet: keep trying
+    const join = (attempt: number) =>
+      client.join(showId).then(
+        () => setError(null),
+        (err: Error) => {
+          setError(`${err.message}; trying again…`);
+          if (!stopped) retry = setTimeout(() => void join(attempt + 1), Math.min(5_000, 500 * 2 ** attempt));
+        },
+      );
+    void join(0);
     const expiry = setInterval(() => client.expireOverlays(), 1_000);
     return () => {
+      stopped = true;
+      clearTimeout(retry);
       clearInterval(expiry);
       void client.close();
     };

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppProcess, freePort, waitFor, workspaceRoot } from '@live/testing';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
@@ -53,6 +53,9 @@ export class WebStack {
   viewer!: StaticApp;
   browser!: Browser;
   readonly consoleErrors: string[] = [];
+  /** every console line of every page, written to artifacts/web/console.log at the end */
+  readonly consoleLog: string[] = [];
+  readonly pages = new Map<string, Page>();
   private readonly contexts: BrowserContext[] = [];
   private apiOrigins: string[] = [];
 
@@ -92,14 +95,24 @@ export class WebStack {
     );
     this.contexts.push(context);
     const page = await context.newPage();
+    this.pages.set(name, page);
     page.on('console', (msg) => {
+      this.consoleLog.push(`[${name}] ${msg.type()}: ${msg.text()} (${msg.location().url})`);
       if (msg.type() === 'error' && !expectedRefusal(msg, this.apiOrigins)) this.consoleErrors.push(`[${name}] ${msg.text()} (${msg.location().url})`);
     });
     page.on('pageerror', (err) => this.consoleErrors.push(`[${name}] uncaught: ${err.message}`));
     return page;
   }
 
+  /** What each page shows now, for the artifacts of a failed run. */
+  async dump(): Promise<void> {
+    const parts = await Promise.all([...this.pages].map(async ([name, p]) => `== ${name} ${p.url()}\n${await p.locator('body').innerText().catch((e: Error) => e.message)}`));
+    writeFileSync(path.join(artifactsDir, 'pages.txt'), parts.join('\n\n'));
+    writeFileSync(path.join(artifactsDir, 'console.log'), this.consoleLog.join('\n'));
+  }
+
   async stop(): Promise<void> {
+    await this.dump().catch(() => undefined);
     await Promise.all(this.contexts.map((c) => c.close().catch(() => undefined)));
     await this.browser?.close().catch(() => undefined);
     await Promise.all([this.admin?.stop(), this.viewer?.stop(), ...this.apps.map((a) => a.stop())]);
