@@ -1,5 +1,5 @@
 import { overlayCueFromFrame, type BroadcastStatus, type ViewerClient } from '@live/viewer-sdk';
-import Hls from 'hls.js';
+import type Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'react';
 import type { WebConfig } from './config';
 
@@ -65,33 +65,39 @@ export function Player({ config, broadcastId, status, client }: Props) {
     el.textTracks.addEventListener('addtrack', onTrack);
     let hls: Hls | null = null;
     let retry: ReturnType<typeof setTimeout> | undefined;
-    if (Hls.isSupported()) {
-      hls = new Hls({
-        lowLatencyMode: true,
-        liveSyncDurationCount: 2,
-        liveMaxLatencyDurationCount: 5,
-        maxLiveSyncPlaybackRate: 1.5,
-        backBufferLength: 30,
-        enableID3MetadataCues: true,
-      });
-      hls.on(Hls.Events.MANIFEST_PARSED, () => {
-        setNote(null);
-        void el.play().catch(() => setNote('Tap play to start the video.'));
-      });
-      hls.on(Hls.Events.ERROR, (_e, data) => {
-        if (!data.fatal) return;
-        if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
-          setNote('Waiting for the video…');
-          retry = setTimeout(() => hls?.loadSource(src), 5_000);
-        } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls?.recoverMediaError();
-        else setNote('The video cannot play here.');
-      });
-      hls.loadSource(src);
-      hls.attachMedia(el);
-    } else if (el.canPlayType('application/vnd.apple.mpegurl')) {
-      el.src = src; // Safari and iOS play HLS themselves
-    } else setNote('This browser cannot play HLS.');
+    let cancelled = false;
+    // hls.js is most of the page's weight: loaded only when there is a video to play
+    void import('hls.js').then(({ default: Hls }) => {
+      if (cancelled) return;
+      if (Hls.isSupported()) {
+        hls = new Hls({
+          lowLatencyMode: true,
+          liveSyncDurationCount: 2,
+          liveMaxLatencyDurationCount: 5,
+          maxLiveSyncPlaybackRate: 1.5,
+          backBufferLength: 30,
+          enableID3MetadataCues: true,
+        });
+        hls.on(Hls.Events.MANIFEST_PARSED, () => {
+          setNote(null);
+          void el.play().catch(() => setNote('Tap play to start the video.'));
+        });
+        hls.on(Hls.Events.ERROR, (_e, data) => {
+          if (!data.fatal) return;
+          if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+            setNote('Waiting for the video…');
+            retry = setTimeout(() => hls?.loadSource(src), 5_000);
+          } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls?.recoverMediaError();
+          else setNote('The video cannot play here.');
+        });
+        hls.loadSource(src);
+        hls.attachMedia(el);
+      } else if (el.canPlayType('application/vnd.apple.mpegurl')) {
+        el.src = src; // Safari and iOS play HLS themselves
+      } else setNote('This browser cannot play HLS.');
+    });
     return () => {
+      cancelled = true;
       clearTimeout(retry);
       el.textTracks.removeEventListener('addtrack', onTrack);
       hls?.destroy();
