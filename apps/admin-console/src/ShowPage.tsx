@@ -22,8 +22,9 @@ export function ShowPage({ config, showId, onBack }: { config: WebConfig; showId
   if (show.isPending) return <p>Loading…</p>;
   if (show.error) return <div className="panel"><p className="error">{errorText(show.error)}</p><button onClick={onBack}>Back</button></div>;
   const b = show.data;
-  // the socket knows first when the status changes
-  const status = room.state.status ?? b.status;
+  // whichever heard of the change first, the REST answer or the socket, is right: a status only moves forward
+  const order = ['scheduled', 'live', 'ended'];
+  const status = order[Math.max(order.indexOf(b.status), order.indexOf(room.state.status ?? 'scheduled'))] as Broadcast['status'];
   const viewerLink = `${config.viewerUrl}?show=${b.id}`;
   return (
     <div className="show">
