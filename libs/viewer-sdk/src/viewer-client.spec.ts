@@ -230,6 +230,44 @@ describe('ViewerClient', () => {
     expect(await s.client.claimCoupon('c1')).toMatchObject({ result: 'already_claimed' });
   });
 
+  it('retries a claim while a just-exposed coupon is on screen but burst-api has not heard of it', async () => {
+    const s = setup();
+    await joined(s);
+    s.socket.push('overlay.show', { ...pin, key: 'coupon:c9', kind: 'coupon', id: 'c9' });
+    let n = 0;
+    s.respond(() => (++n < 3 ? json(409, { code: 'NOT_EXPOSED', message: 'not on offer' }) : json(201, { claimId: 'cl', remaining: 0 })));
+    expect(await s.client.claimCoupon('c9')).toEqual({ result: 'won', claimId: 'cl', remaining: 0 });
+    expect(n).toBe(3);
+    // a coupon not on screen: NOT_EXPOSED is the answer at once
+    n = 0;
+    s.respond(() => (++n, json(409, { code: 'NOT_EXPOSED', message: 'not on offer' })));
+    expect(await s.client.claimCoupon('other')).toMatchObject({ result: 'not_exposed' });
+    expect(n).toBe(1);
+  });
+
+  it('staff watch the scoreboard: stats.join once joined, again after a reconnect', async () => {
+    const s = setup();
+    await joined(s);
+    const ticks: unknown[] = [];
+    s.client.on('stats.tick', (t) => ticks.push(t));
+    const acks: string[] = [];
+    const original = s.socket.timeout.bind(s.socket);
+    s.socket.timeout = () => ({
+      emitWithAck: async (event: string, data: any) => {
+        acks.push(event);
+        return original().emitWithAck(event, data);
+      },
+    });
+    await s.client.watchStats();
+    s.socket.push('stats.tick', { broadcastId: 'show-1', totals: { hearts: 3 } });
+    s.socket.push('stats.tick', { broadcastId: 'another', totals: { hearts: 9 } });
+    expect(ticks).toHaveLength(1);
+    s.socket.down();
+    s.socket.up();
+    await new Promise((r) => setImmediate(r));
+    expect(acks).toEqual(['stats.join', 'join', 'stats.join']);
+  });
+
   it('votes, and tells an already cast vote apart', async () => {
     const s = setup();
     await joined(s);
