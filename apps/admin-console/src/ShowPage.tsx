@@ -46,7 +46,8 @@ export function ShowPage({ config, showId, onBack }: { config: WebConfig; showId
       <StreamKey config={config} showId={b.id} />
       {status !== 'ended' && <ControlRoom config={config} show={b} status={status} room={room} />}
       <Setup config={config} show={b} status={status} room={room} />
-      {status !== 'scheduled' && <Report config={config} showId={b.id} status={status} progress={room.progress} />}
+      {/* while live the control room has the figures; the report (and its heatmap) once it has ended */}
+      {status === 'ended' && <Report config={config} showId={b.id} status={status} progress={room.progress} />}
     </div>
   );
 }
