@@ -152,4 +152,14 @@ describe('admin console and viewer page in a browser', () => {
     // the refused line reached nobody
     expect(await admin.getByTestId('admin-chat-line').filter({ hasText: 'why was I removed' }).count()).toBe(0);
   });
+
+  it('the seller ends the show: the post-show report counts the 50 hearts and draws the heatmap', async () => {
+    admin.once('dialog', (d) => void d.accept());
+    await admin.getByTestId('end').click();
+    await admin.getByTestId('show-status').filter({ hasText: 'ended' }).waitFor();
+    await ana.getByTestId('status').filter({ hasText: 'ended' }).waitFor();
+    await admin.getByTestId('report-hearts').filter({ hasText: /^50$/ }).waitFor({ timeout: 60_000 });
+    await admin.locator('.recharts-bar-rectangle').first().waitFor();
+    await admin.screenshot({ path: path.join(artifactsDir, 'admin-report.png'), fullPage: true });
+  });
 });
