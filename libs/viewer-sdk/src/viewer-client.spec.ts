@@ -93,6 +93,22 @@ describe('ViewerClient', () => {
     expect(st.connection).toBe('connected');
   });
 
+  it('close() while connecting ends the wait, and a later join opens a new socket (StrictMode remounts)', async () => {
+    const sockets: FakeSocket[] = [];
+    const s = setup({ socketFactory: () => (sockets.push(new FakeSocket()), sockets[sockets.length - 1]) as unknown as Socket });
+    const first = s.client.join('show-1');
+    await s.client.close();
+    await expect(first).rejects.toMatchObject({ code: 'CLOSED' });
+    const second = s.client.join('show-1');
+    expect(sockets).toHaveLength(2);
+    sockets[0].up(); // the old socket's events no longer reach the client
+    sockets[1].up();
+    await second;
+    expect(s.client.getState()).toMatchObject({ connection: 'connected', status: 'live' });
+    sockets[0].down();
+    expect(s.client.getState().connection).toBe('connected');
+  });
+
   it('refuses a join with the gateway code', async () => {
     const s = setup();
     s.socket.joinAnswer = () => ({ ok: false, code: 'NOT_FOUND', message: 'no such show', field: 'broadcastId' });

@@ -132,6 +132,7 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
   private readonly deleted = new Set<string>();
   private useTimedMetadata = false;
   private watchingStats = false;
+  private readonly pendingConnects = new Set<() => void>();
   private joinedOnce = false;
   private state: ViewerState = {
     connection: 'idle',
@@ -188,19 +189,30 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     if (!this.socket) this.openSocket();
     const socket = this.socket!;
     return new Promise((resolve, reject) => {
-      const ok = () => {
+      const done = () => {
+        socket.off('connect', ok);
         socket.off('connect_error', bad);
+        this.pendingConnects.delete(closed);
+      };
+      const ok = () => {
+        done();
         resolve();
       };
       const bad = (err: Error & { data?: { code?: string; message?: string } }) => {
         // a refused token will not get better by retrying
         if (err.data?.code === 'UNAUTHORIZED') {
-          socket.off('connect', ok);
+          done();
           reject(new ViewerApiError(401, 'UNAUTHORIZED', err.data.message ?? err.message));
         }
       };
+      // close() while connecting: the wait ends instead of hanging on a socket that is gone
+      const closed = () => {
+        done();
+        reject(new ViewerApiError(0, 'CLOSED', 'the client was closed'));
+      };
       socket.once('connect', ok);
       socket.on('connect_error', bad);
+      this.pendingConnects.add(closed);
     });
   }
 
@@ -222,10 +234,8 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     });
     socket.on('stats.tick', (t: StatsTick) => this.mine(t.broadcastId) && this.emitReserved('stats.tick', t));
     socket.on('encoder.progress', (p: Record<string, unknown>) => this.mine(p.broadcastId as string | undefined) && this.emitReserved('encoder.progress', p));
-    socket.on('disconnect', () => this.set({ connection: this.state.connection === 'closed' ? 'closed' : 'reconnecting' }));
-    socket.on('connect_error', () => {
-      if (this.state.connection !== 'closed') this.set({ connection: 'reconnecting' });
-    });
+    socket.on('disconnect', () => this.socket === socket && this.set({ connection: 'reconnecting' }));
+    socket.on('connect_error', () => this.socket === socket && this.set({ connection: 'reconnecting' }));
     socket.on('broadcast.status', (e: { broadcastId: string; status: BroadcastStatus }) => this.onStatus(e.broadcastId, e.status));
     socket.on('chat.batch', (b: ChatBatch) => this.onChat(b.broadcastId, b.lines, b.suppressed));
     socket.on('chat.deleted', (d: ChatDeleted) => this.onDeleted(d));
@@ -317,12 +327,26 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     this.set({ broadcastId: null, status: null, overlays: {}, chat: [], suppressed: 0, viewers: null, hearts: null, couponStock: {}, pollTallies: {} });
   }
 
-  /** Closes the socket and sends the hearts still buffered. */
+  /**
+   * Closes the socket at once and sends the hearts still buffered. A later join() opens a new
+   * socket (React's StrictMode mounts, unmounts and mounts again).
+   */
   async close(): Promise<void> {
-    await this.flushHearts();
-    this.set({ connection: 'closed' });
-    this.socket?.close();
+    const socket = this.socket;
     this.socket = null;
+    this.joinedOnce = false;
+    this.watchingStats = false;
+    if (this.heartTimer) clearTimeout(this.heartTimer);
+    this.heartTimer = null;
+    socket?.off();
+    socket?.close();
+    for (const closed of [...this.pendingConnects]) closed();
+    this.set({ connection: 'closed' });
+    while (this.hearts.size > 0) {
+      const before = this.hearts.size;
+      await this.flushHearts();
+      if (this.hearts.size >= before) break;
+    }
   }
 
   private onStatus(broadcastId: string, status: BroadcastStatus): void {
