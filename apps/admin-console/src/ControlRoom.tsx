@@ -1,6 +1,5 @@
 import { ViewerClient, type StatsTick, type ViewerState } from '@live/viewer-sdk';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import Hls from 'hls.js';
 import { Fragment, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useApi, type Ban, type Broadcast } from './api';
 import { errorText } from './App';
@@ -136,26 +135,36 @@ function Preview({ config, showId, live }: { config: WebConfig; showId: string; 
     if (!live) return setNote('The preview starts when the show is live.');
     const src = `${config.encoderApi}/live/${encodeURIComponent(showId)}/master.m3u8`;
     setNote('Waiting for the encoder…');
-    if (!Hls.isSupported()) {
-      el.src = src;
-      return;
-    }
-    const hls = new Hls({ lowLatencyMode: true, liveSyncDurationCount: 2 });
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    hls.on(Hls.Events.MANIFEST_PARSED, () => {
-      setNote(null);
-      void el.play().catch(() => undefined);
+    let cancelled = false;
+    let destroy = () => {};
+    // hls.js only when there is a video to show
+    void import('hls.js').then(({ default: Hls }) => {
+      if (cancelled) return;
+      if (!Hls.isSupported()) {
+        el.src = src;
+        return;
+      }
+      const hls = new Hls({ lowLatencyMode: true, liveSyncDurationCount: 2 });
+      let retry: ReturnType<typeof setTimeout> | undefined;
+      hls.on(Hls.Events.MANIFEST_PARSED, () => {
+        setNote(null);
+        void el.play().catch(() => undefined);
+      });
+      hls.on(Hls.Events.ERROR, (_e, d) => {
+        if (!d.fatal) return;
+        setNote('Waiting for the encoder…');
+        retry = setTimeout(() => hls.loadSource(src), 5_000);
+      });
+      hls.loadSource(src);
+      hls.attachMedia(el);
+      destroy = () => {
+        clearTimeout(retry);
+        hls.destroy();
+      };
     });
-    hls.on(Hls.Events.ERROR, (_e, d) => {
-      if (!d.fatal) return;
-      setNote('Waiting for the encoder…');
-      retry = setTimeout(() => hls.loadSource(src), 5_000);
-    });
-    hls.loadSource(src);
-    hls.attachMedia(el);
     return () => {
-      clearTimeout(retry);
-      hls.destroy();
+      cancelled = true;
+      destroy();
     };
   }, [config.encoderApi, showId, live]);
   return (
