@@ -31,7 +31,7 @@ export function Scoreboard({ ticks }: { ticks: Tick[] }) {
                 <XAxis dataKey="at" tick={{ fontSize: 10 }} interval="preserveStartEnd" minTickGap={30} />
                 <YAxis allowDecimals={false} tick={{ fontSize: 10 }} />
                 <Tooltip />
-                <Line type="monotone" dataKey={s.key} stroke={s.color} dot={false} isAnimationActive={false} strokeWidth={2} />
+                <Line type="linear" dataKey={s.key} stroke={s.color} dot={false} isAnimationActive={false} strokeWidth={2} />
               </LineChart>
             </ResponsiveContainer>
           )}

@@ -93,8 +93,8 @@ function Show({ config, showId, token, onToken }: { config: WebConfig; showId: s
     <div className="phone">
       <header className="top">
         <span className={`badge ${state.status ?? 'unknown'}`} data-testid="status">{state.status === 'live' ? 'LIVE' : (state.status ?? '…')}</span>
-        <span data-testid="viewers" title="watching now">👁 {state.viewers ?? '–'}</span>
-        <span data-testid="hearts-total" title="hearts">♥ {state.hearts ?? 0}</span>
+        <span data-testid="viewers" title="watching now">{state.viewers ?? '–'} watching</span>
+        <span data-testid="hearts-total" title="hearts">♥ {state.hearts ?? '–'}</span>
         <SignIn token={token} onToken={onToken} />
       </header>
       {state.connection === 'reconnecting' && <div className="banner warn">Reconnecting…</div>}
@@ -102,7 +102,7 @@ function Show({ config, showId, token, onToken }: { config: WebConfig; showId: s
       <div className="stage">
         <Player config={config} broadcastId={showId} status={state.status} client={client} />
         <div className="overlays">
-          {notices.map((n) => <div key={n.key} className="notice" data-testid="notice">📣 {String(n.data.text ?? '')}</div>)}
+          {notices.map((n) => <div key={n.key} className="notice" data-testid="notice">{String(n.data.text ?? '')}</div>)}
           {pin && <PinCard overlay={pin} buyUrl={config.buyUrl} />}
           {coupons.map((c) => <CouponCard key={c.key} overlay={c} client={client} remaining={state.couponStock[c.id]} signedIn={Boolean(token)} />)}
           {polls.map((p) => <PollCard key={p.key} overlay={p} client={client} votes={state.pollTallies[p.id]} signedIn={Boolean(token)} />)}
@@ -150,7 +150,7 @@ function PinCard({ overlay, buyUrl }: { overlay: Overlay; buyUrl: string }) {
 }
 
 const claimText: Record<ClaimResult['result'], string> = {
-  won: 'You won it! 🎉',
+  won: 'You won it!',
   sold_out: 'Sold out',
   already_claimed: 'Already claimed',
   not_exposed: 'No longer on offer',
@@ -160,7 +160,8 @@ function CouponCard({ overlay, client, remaining, signedIn }: { overlay: Overlay
   const d = overlay.data as { name?: string; discountType?: string; discountValue?: number; currency?: string; totalQuantity?: number };
   const [answer, setAnswer] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const left = remaining ?? d.totalQuantity;
+  // the stock is known from the first coupon.stock (or our own claim); until then, the size of the drop
+  const stockText = remaining !== undefined ? `${remaining} left` : `${d.totalQuantity ?? ''} in this drop`;
   const claim = async () => {
     setBusy(true);
     try {
@@ -174,9 +175,9 @@ function CouponCard({ overlay, client, remaining, signedIn }: { overlay: Overlay
   return (
     <div className="card coupon" data-testid="coupon">
       <div>
-        <div className="title">🎟 {d.name}</div>
+        <div className="title">{d.name}</div>
         <div>{d.discountType === 'percent' ? `${d.discountValue}% off` : `${money(d.discountValue, d.currency)} off`}</div>
-        <div className="small" data-testid="coupon-remaining">{left} left</div>
+        <div className="small" data-testid="coupon-remaining">{stockText}</div>
       </div>
       {answer ? <div className="answer" data-testid="coupon-result">{answer}</div> : (
         <button onClick={claim} disabled={busy || !signedIn} data-testid="coupon-claim" title={signedIn ? '' : 'sign in to claim'}>Claim</button>
@@ -199,7 +200,7 @@ function PollCard({ overlay, client, votes, signedIn }: { overlay: Overlay; clie
   };
   return (
     <div className="card poll" data-testid="poll">
-      <div className="title">📊 {d.question}</div>
+      <div className="title">{d.question}</div>
       {(d.options ?? []).map((o, i) => {
         const n = votes?.[i] ?? 0;
         return (

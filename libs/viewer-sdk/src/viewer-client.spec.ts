@@ -62,7 +62,9 @@ function setup(options: Partial<ConstructorParameters<typeof ViewerClient>[0]> =
     burstApiUrl: 'http://burst',
     token: 'jwt',
     socketFactory: () => socket as unknown as Socket,
-    fetch: (async (url: string, init: RequestInit) => {
+    fetch: (async (url: string, init: RequestInit = {}) => {
+      // the heart total read once after a join
+      if ((init.method ?? 'GET') === 'GET') return json(200, { total: 7, top: [] });
       const body = init.body ? JSON.parse(String(init.body)) : undefined;
       calls.push({ url, body });
       return answer(url, body);
@@ -91,6 +93,9 @@ describe('ViewerClient', () => {
     expect(st.overlays.pin.id).toBe('p1');
     expect(st.chat.map((l) => l.messageId)).toEqual(['m-1', 'm-2']);
     expect(st.connection).toBe('connected');
+    // the join snapshot has no counters: the heart total is read once
+    await new Promise((r) => setImmediate(r));
+    expect(s.client.getState().hearts).toBe(7);
   });
 
   it('close() while connecting ends the wait, and a later join opens a new socket (StrictMode remounts)', async () => {
@@ -196,7 +201,7 @@ describe('ViewerClient', () => {
       const s = setup({ heartWindowMs: 1000, videoPositionMs: () => (t += 10) });
       await joined(s);
       let n = 0;
-      s.respond((_u, body) => (++n === 1 ? json(503, { code: 'X', message: 'down' }) : json(200, { batchId: body.batchId, accepted: body.taps.length, total: 5 })));
+      s.respond((_u, body) => (++n === 1 ? json(503, { code: 'X', message: 'down' }) : json(200, { batchId: body.batchId, accepted: body.taps.length, total: 12 })));
       for (let i = 0; i < 5; i++) s.client.tapHeart();
       expect(s.calls).toHaveLength(0);
       expect(s.client.getState().pendingHearts).toBe(5);
@@ -205,7 +210,7 @@ describe('ViewerClient', () => {
       expect(s.calls).toHaveLength(2);
       expect(s.calls[0].body).toEqual({ batchId: 'id-1', taps: [10, 20, 30, 40, 50] });
       expect(s.calls[1].body).toEqual(s.calls[0].body);
-      expect(s.client.getState().hearts).toBe(5);
+      expect(s.client.getState().hearts).toBe(12);
       expect(s.client.getState().pendingHearts).toBe(0);
     });
 

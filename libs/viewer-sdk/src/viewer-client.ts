@@ -263,6 +263,8 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     const ack = await this.emitJoin(broadcastId, undefined);
     this.joinedOnce = true;
     this.applySnapshot(ack.snapshot, true);
+    // the snapshot has no counters and hearts.count comes only when the total moves: ask once
+    if (this.token && ack.snapshot.status !== 'scheduled') void this.loadHeartTotal(broadcastId);
     return ack.snapshot;
   }
 
@@ -451,6 +453,19 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
         continue;
       }
       throw new ViewerApiError(res.status, String(parsed.code ?? `HTTP_${res.status}`), String(parsed.message ?? res.statusText), parsed.field as string | undefined);
+    }
+  }
+
+  private async loadHeartTotal(broadcastId: string): Promise<void> {
+    try {
+      const res = await this.fetchFn(`${this.options.burstApiUrl}/v1/broadcasts/${encodeURIComponent(broadcastId)}/hearts?limit=1`, {
+        headers: { authorization: `Bearer ${this.token}` },
+      });
+      if (!res.ok) return;
+      const { total } = (await res.json()) as { total?: number };
+      if (typeof total === 'number' && this.state.broadcastId === broadcastId) this.set({ hearts: Math.max(total, this.state.hearts ?? 0) });
+    } catch {
+      // best effort: the next hearts.count brings it
     }
   }
 
