@@ -64,6 +64,10 @@ const server = createServer((req, res) => {
   });
 });
 server.listen(port, host, () => console.log(`${app} on http://${host}:${port} (files: ${path.relative(root, dir) || dir})`));
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  server.close(() => process.exit(0));
+  // browsers hold keep-alive connections open: do not wait for them
+  server.closeAllConnections();
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
