@@ -40,6 +40,12 @@ export class HeartBuffer {
     return true;
   }
 
+  /** Forgets what is pending (leaving a show); counted as dropped. */
+  clear(): void {
+    this.dropped += this.pending.length;
+    this.pending = [];
+  }
+
   /** The longest plausible prefix of what is pending, taken out of the buffer. */
   take(newId: () => string): HeartBatch | null {
     if (this.pending.length === 0) return null;

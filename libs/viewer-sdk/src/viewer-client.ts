@@ -321,12 +321,15 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
   leave(): void {
     const id = this.state.broadcastId;
     if (!id) return;
+    // taps belong to this show: one last batch leaves now, a fast tapper's surplus is dropped
+    void this.flushHearts();
+    this.hearts.clear();
     this.socket?.emit('leave', { broadcastId: id });
     if (this.watchingStats) this.socket?.emit('stats.leave', { broadcastId: id });
     this.watchingStats = false;
     this.joinedOnce = false;
     this.liveSince = null;
-    this.set({ broadcastId: null, status: null, overlays: {}, chat: [], suppressed: 0, viewers: null, hearts: null, couponStock: {}, pollTallies: {} });
+    this.set({ broadcastId: null, status: null, overlays: {}, chat: [], suppressed: 0, viewers: null, hearts: null, couponStock: {}, pollTallies: {}, pendingHearts: this.heartsInFlight });
   }
 
   /**
