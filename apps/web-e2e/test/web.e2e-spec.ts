@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import path from 'node:path';
 import { tokenFor } from '@live/testing';
 import type { Page } from 'playwright-core';
@@ -31,6 +32,23 @@ describe('admin console and viewer page in a browser', () => {
   afterEach(() => {
     const errors = stack.consoleErrors.splice(0);
     expect(errors).toEqual([]);
+  });
+
+  it('the APIs let the web apps\' origins call them, and no other origin', async () => {
+    const preflight = (url: string, origin: string) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const req = request(`${url}/v1/broadcasts`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } }, (res) => {
+          res.resume();
+          resolve(res.headers);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const app of stack.apps.filter((a) => ['management-api', 'message-api', 'burst-api', 'analytics'].includes(a.app))) {
+      expect((await preflight(app.url, stack.admin.url))['access-control-allow-origin']).toBe(stack.admin.url);
+      expect((await preflight(app.url, stack.viewer.url))['access-control-allow-origin']).toBe(stack.viewer.url);
+      expect((await preflight(app.url, 'http://elsewhere.example'))['access-control-allow-origin']).toBeUndefined();
+    }
   });
 
   it('the seller signs in, schedules a show with a product and a coupon, and goes live', async () => {
