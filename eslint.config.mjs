@@ -4,6 +4,11 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+// Scopes: a project of one domain uses its own domain's libs, the shared ones (contracts,
+// platform), and of another domain only a lib its owner publishes for others to read
+// (`access:public`: the classes that own a piece of state, e.g. ChatLog, BurstCounters).
+const SCOPES = ['chat', 'management', 'burst', 'realtime', 'analytics', 'video'];
+
 export default [
   { ignores: ['**/dist', '**/node_modules', '.cache', '.data', '.nx', 'coverage', 'bench/results'] },
   ...tseslint.configs.recommended,
@@ -30,6 +35,8 @@ export default [
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:data-access'],
             },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            ...SCOPES.map((scope) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared', 'access:public'] })),
           ],
         },
       ],

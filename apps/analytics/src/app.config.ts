@@ -1,14 +1,11 @@
-import { ConfigClass, baseEnv, databaseEnv, env, kafkaEnv, redisEnv } from '@live/config';
+import { ConfigClass, env, serviceEnv } from '@live/config';
 import { z } from 'zod';
 
 export const SERVICE = 'analytics';
 
 export class AppConfig extends ConfigClass(
   z.object({
-    ...baseEnv,
-    ...kafkaEnv,
-    ...redisEnv,
-    ...databaseEnv,
+    ...serviceEnv({ kafka: true, redis: true, database: true }),
     PORT: env.port(3004),
     /** how long after it happened an event may enter the log and still count in its window */
     ANALYTICS_LATENESS_MS: env.positiveInt(60_000),

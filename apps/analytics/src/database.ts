@@ -1,4 +1,4 @@
-import { DatabaseSpec } from '@live/app';
+import { DatabaseSpec } from '@live/bootstrap';
 import { analyticsDatabase } from '@live/analytics-data-access';
 
 export const databaseSpec: DatabaseSpec = analyticsDatabase;

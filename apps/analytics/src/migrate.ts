@@ -1,4 +1,4 @@
-import { migrateService } from '@live/app';
+import { migrateService } from '@live/bootstrap';
 import { AppConfig, SERVICE } from './app.config';
 import { databaseSpec } from './database';
 

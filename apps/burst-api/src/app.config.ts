@@ -1,14 +1,11 @@
-import { ConfigClass, baseEnv, databaseEnv, env, kafkaEnv, redisEnv } from '@live/config';
+import { ConfigClass, env, serviceEnv } from '@live/config';
 import { z } from 'zod';
 
 export const SERVICE = 'burst-api';
 
 export class AppConfig extends ConfigClass(
   z.object({
-    ...baseEnv,
-    ...kafkaEnv,
-    ...redisEnv,
-    ...databaseEnv,
+    ...serviceEnv({ kafka: true, redis: true, database: true }),
     PORT: env.port(3003),
     /** taps per second of a batch's span a person can plausibly make */
     HEARTS_MAX_TAPS_PER_SECOND: env.positiveInt(15),

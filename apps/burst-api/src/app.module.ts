@@ -1,24 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@live/app';
+import { appModule } from '@live/bootstrap';
 import { AppConfig, SERVICE } from './app.config';
-import { CouponsController } from './coupons/coupons.controller';
-import { CouponsService } from './coupons/coupons.service';
+import { CouponsModule } from './coupons/coupons.module';
 import { databaseSpec } from './database';
-import { HeartsController } from './hearts/hearts.controller';
-import { HeartsLog } from './hearts/hearts-log';
-import { HeartsService } from './hearts/hearts.service';
-import { VotesController } from './polls/votes.controller';
-import { VotesService } from './polls/votes.service';
-import { ShowEndService } from './show-end/show-end.service';
+import { HeartsModule } from './hearts/hearts.module';
+import { OffersModule } from './offers/offers.module';
+import { PollsModule } from './polls/polls.module';
+import { ShowEndModule } from './show-end/show-end.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
-      controllers: [HeartsController, CouponsController, VotesController],
-      providers: [{ provide: AppConfig, useValue: config }, ShowEndService, HeartsLog, HeartsService, CouponsService, VotesService],
-    };
+    return appModule(AppModule, AppConfig, { service: SERVICE, config, kafka: true, redis: true, database: databaseSpec }, [HeartsModule, CouponsModule, PollsModule, OffersModule, ShowEndModule]);
   }
 }

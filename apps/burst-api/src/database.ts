@@ -1,4 +1,4 @@
-import { DatabaseSpec } from '@live/app';
+import { DatabaseSpec } from '@live/bootstrap';
 import { burstDatabase } from '@live/burst-data-access';
 
 export const databaseSpec: DatabaseSpec = burstDatabase;

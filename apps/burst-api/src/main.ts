@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { startService } from '@live/app';
+import { startService } from '@live/bootstrap';
 import { AppConfig, SERVICE } from './app.config';
 import { AppModule } from './app.module';
 

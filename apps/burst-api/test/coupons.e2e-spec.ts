@@ -1,24 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { http, testEnv, waitFor } from '@live/testing';
-import { Client } from 'pg';
+import { http, useStack, waitFor } from '@live/testing';
 import { BurstStack } from './burst-stack';
 
 // Coupon claims on the real stack: a stock of 100 under 2,000 concurrent claims gives exactly
 // 100, no viewer twice; refusals carry their codes (409 not on offer or already claimed,
 // 410 sold out); claims reach Postgres; viewers see the stock fall.
 describe('coupon claims', () => {
-  const pg = new Client({ connectionString: testEnv().databaseUrl });
-  const stack = new BurstStack();
-
-  beforeAll(async () => {
-    await stack.start();
-    await pg.connect();
-  });
-
-  afterAll(async () => {
-    await pg.end();
-    await stack.stop();
-  });
+  const { stack, pg } = useStack(new BurstStack());
 
   async function showWithCoupon(totalQuantity: number, perUserLimit = 1) {
     const show = (await stack.seller.post('/v1/broadcasts', { title: 'flash sale', scheduledAt: new Date().toISOString() })).body;

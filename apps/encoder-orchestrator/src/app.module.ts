@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@live/app';
+import { PlatformModule } from '@live/bootstrap';
 import { AppConfig, SERVICE } from './app.config';
 import { databaseSpec } from './database';
 

@@ -1,4 +1,4 @@
-import { DatabaseSpec } from '@live/app';
+import { DatabaseSpec } from '@live/bootstrap';
 import { encoderDatabase } from '@live/encoder-data-access';
 
 /** This service's schema, owned by @live/encoder-data-access. */

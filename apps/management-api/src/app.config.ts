@@ -1,14 +1,11 @@
-import { ConfigClass, baseEnv, databaseEnv, env, kafkaEnv, redisEnv } from '@live/config';
+import { ConfigClass, env, serviceEnv } from '@live/config';
 import { z } from 'zod';
 
 export const SERVICE = 'management-api';
 
 export class AppConfig extends ConfigClass(
   z.object({
-    ...baseEnv,
-    ...kafkaEnv,
-    ...redisEnv,
-    ...databaseEnv,
+    ...serviceEnv({ kafka: true, redis: true, database: true }),
     PORT: env.port(3000),
     /** where sellers point OBS; the show's stream key goes with it */
     RTMP_INGEST_URL: z.string().url().default('rtmp://127.0.0.1:1935/live'),

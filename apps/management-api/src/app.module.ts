@@ -1,51 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@live/app';
+import { appModule } from '@live/bootstrap';
 import { AppConfig, SERVICE } from './app.config';
-import { AuditController } from './audit/audit.controller';
-import { BroadcastsController } from './broadcasts/broadcasts.controller';
-import { BroadcastsService } from './broadcasts/broadcasts.service';
-import { CouponsController, CouponsService } from './coupons/coupons';
+import { AuditModule } from './audit/audit.module';
+import { BroadcastsModule } from './broadcasts/broadcasts.module';
+import { CouponsModule } from './coupons/coupons.module';
 import { databaseSpec } from './database';
-import { MirrorConsumer } from './mirror/mirror.consumer';
-import { GlobalBansController, ModerationService, ShowModerationController } from './moderation/moderation';
-import { NoticesController, NoticesService } from './notices/notices';
-import { ManagementTx } from './outbox/management-tx';
-import { OutboxRelay } from './outbox/outbox.relay';
-import { PollsController, PollsService } from './polls/polls';
-import { ProductsController, ShowProductsController } from './products/products.controller';
-import { ProductsService } from './products/products.service';
-import { DemoSeed } from './seed/demo-seed';
+import { MirrorModule } from './mirror/mirror.module';
+import { ModerationModule } from './moderation/moderation.module';
+import { NoticesModule } from './notices/notices.module';
+import { OutboxModule } from './outbox/outbox.module';
+import { PollsModule } from './polls/polls.module';
+import { ProductsModule } from './products/products.module';
+import { SeedModule } from './seed/seed.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
-      controllers: [
-        BroadcastsController,
-        ProductsController,
-        ShowProductsController,
-        CouponsController,
-        NoticesController,
-        PollsController,
-        ShowModerationController,
-        GlobalBansController,
-        AuditController,
-      ],
-      providers: [
-        { provide: AppConfig, useValue: config },
-        OutboxRelay,
-        ManagementTx,
-        BroadcastsService,
-        ProductsService,
-        CouponsService,
-        NoticesService,
-        PollsService,
-        ModerationService,
-        MirrorConsumer,
-        DemoSeed,
-      ],
-    };
+    return appModule(AppModule, AppConfig, { service: SERVICE, config, kafka: true, redis: true, database: databaseSpec }, [OutboxModule, BroadcastsModule, ProductsModule, CouponsModule, NoticesModule, PollsModule, ModerationModule, AuditModule, MirrorModule, SeedModule]);
   }
 }

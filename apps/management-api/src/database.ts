@@ -1,4 +1,4 @@
-import { DatabaseSpec } from '@live/app';
+import { DatabaseSpec } from '@live/bootstrap';
 import { managementDatabase } from '@live/management-data-access';
 
 export const databaseSpec: DatabaseSpec = managementDatabase;

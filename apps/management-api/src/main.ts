@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { startService } from '@live/app';
+import { startService } from '@live/bootstrap';
 import { AppConfig, SERVICE } from './app.config';
 import { AppModule } from './app.module';
 

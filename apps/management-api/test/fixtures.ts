@@ -36,10 +36,10 @@ export class Fixtures {
     return { show, product };
   }
 
-  coupon(showId: string) {
+  coupon(broadcastId: string) {
     const now = Date.now();
     return this.ok(
-      this.admin.post(`/v1/broadcasts/${showId}/coupons`, {
+      this.admin.post(`/v1/broadcasts/${broadcastId}/coupons`, {
         name: '10% off',
         discountType: 'percent',
         discountValue: 10,
@@ -51,16 +51,16 @@ export class Fixtures {
     );
   }
 
-  notice(showId: string) {
-    return this.ok(this.admin.post(`/v1/broadcasts/${showId}/notices`, { text: 'Free shipping today' }));
+  notice(broadcastId: string) {
+    return this.ok(this.admin.post(`/v1/broadcasts/${broadcastId}/notices`, { text: 'Free shipping today' }));
   }
 
-  poll(showId: string) {
-    return this.ok(this.admin.post(`/v1/broadcasts/${showId}/polls`, { question: 'Colour?', options: ['Red', 'Blue'] }));
+  poll(broadcastId: string) {
+    return this.ok(this.admin.post(`/v1/broadcasts/${broadcastId}/polls`, { question: 'Colour?', options: ['Red', 'Blue'] }));
   }
 
-  ban(showId: string | null, userId = `u-${randomUUID()}`) {
-    const path = showId ? `/v1/broadcasts/${showId}/bans` : '/v1/bans';
+  ban(broadcastId: string | null, userId = `u-${randomUUID()}`) {
+    const path = broadcastId ? `/v1/broadcasts/${broadcastId}/bans` : '/v1/bans';
     return this.ok(this.admin.post(path, { userId, reason: 'spam' }));
   }
 

@@ -1,13 +1,11 @@
-import { ConfigClass, baseEnv, env, kafkaEnv, redisEnv } from '@live/config';
+import { ConfigClass, env, serviceEnv } from '@live/config';
 import { z } from 'zod';
 
 export const SERVICE = 'message-api';
 
 export class AppConfig extends ConfigClass(
   z.object({
-    ...baseEnv,
-    ...kafkaEnv,
-    ...redisEnv,
+    ...serviceEnv({ kafka: true, redis: true }),
     PORT: env.port(3001),
     /** words masked with * in chat, comma-separated, case-insensitive */
     CHAT_MASKED_WORDS: z.string().default('badword,scam'),

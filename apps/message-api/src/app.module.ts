@@ -1,18 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@live/app';
+import { appModule } from '@live/bootstrap';
 import { AppConfig, SERVICE } from './app.config';
-import { MessagesController } from './messages/messages.controller';
-import { MessagesService } from './messages/messages.service';
-import { RateLimiter } from './messages/rate-limiter';
+import { MessagesModule } from './messages/messages.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true })],
-      controllers: [MessagesController],
-      providers: [{ provide: AppConfig, useValue: config }, RateLimiter, MessagesService],
-    };
+    return appModule(AppModule, AppConfig, { service: SERVICE, config, kafka: true, redis: true }, [MessagesModule]);
   }
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AppProcess, Http, Viewer, http, tokenFor, waitFor } from '@live/testing';
+import { redisKeys } from '@live/contracts';
+import { AppProcess, Http, Viewer, http, testEnv, tokenFor, waitFor } from '@live/testing';
+import Redis from 'ioredis';
 
 /** The chat path on real processes: management, message-api, processor, two gateways. */
 export class ChatStack {
@@ -10,6 +12,8 @@ export class ChatStack {
   readonly viewers: Viewer[] = [];
   readonly seller = `seller-${randomUUID()}`;
   sellerApi!: Http;
+  readonly redis = new Redis(testEnv().redisUrl, { lazyConnect: true });
+  readonly keys = redisKeys(testEnv().redisPhase);
 
   async start(processorEnv: Record<string, string> = {}): Promise<this> {
     [this.management, this.messageApi, this.processor, ...this.gateways] = await Promise.all([
@@ -25,6 +29,7 @@ export class ChatStack {
 
   async stop(): Promise<void> {
     this.viewers.forEach((v) => v.close());
+    this.redis.disconnect();
     await Promise.all([this.management, this.messageApi, this.processor, ...this.gateways].map((a) => a?.stop()));
   }
 
@@ -42,8 +47,14 @@ export class ChatStack {
       return ack.ok && ack.snapshot.status === 'live';
     });
     probe.close(); // not a viewer of the show: it would count in viewers.count
-    // settings reach message-api through the same mirror; wait for them too
-    if (chat) await new Promise((r) => setTimeout(r, 300));
+    // settings reach message-api and the processor through the same mirror; wait for them too
+    if (chat) {
+      const want = { slowModeSeconds: String(chat.slowModeSeconds ?? 0), displayBudgetPerSecond: chat.displayBudgetPerSecond == null ? undefined : String(chat.displayBudgetPerSecond) };
+      await waitFor('chat settings mirrored', async () => {
+        const got = await this.redis.hgetall(this.keys.broadcast.chatSettings(show.id));
+        return got.slowModeSeconds === want.slowModeSeconds && got.displayBudgetPerSecond === want.displayBudgetPerSecond;
+      });
+    }
     return show.id;
   }
 
@@ -57,7 +68,7 @@ export class ChatStack {
     return http(this.messageApi.url, tokenFor(userId, roles, `name-${userId.slice(0, 8)}`));
   }
 
-  post(api: Http, showId: string, text: string, clientMessageId: string = randomUUID()) {
-    return api.post(`/v1/broadcasts/${showId}/messages`, { clientMessageId, text });
+  post(api: Http, broadcastId: string, text: string, clientMessageId: string = randomUUID()) {
+    return api.post(`/v1/broadcasts/${broadcastId}/messages`, { clientMessageId, text });
   }
 }

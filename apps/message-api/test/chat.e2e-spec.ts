@@ -1,27 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ChatBatch } from '@live/contracts';
-import { http, sleep, testEnv, tokenFor, waitFor } from '@live/testing';
-import { Client } from 'pg';
+import { http, tokenFor, useStack, waitFor } from '@live/testing';
 import { ChatStack } from './chat-stack';
 
 // Chat end to end on the real stack (Kafka, Redis, Postgres; two gateways joined by the
 // Redis adapter) with real socket.io clients.
 describe('live chat', () => {
-  const stack = new ChatStack();
-  const pg = new Client({ connectionString: testEnv().databaseUrl });
+  const { stack, pg } = useStack(new ChatStack());
 
-  beforeAll(async () => {
-    await stack.start();
-    await pg.connect();
-  });
-
-  afterAll(async () => {
-    await pg.end();
-    await stack.stop();
-  });
-
-  const storedCount = async (showId: string) =>
-    (await pg.query('SELECT count(*)::int AS n, count(DISTINCT message_id)::int AS d FROM chat.messages WHERE broadcast_id = $1', [showId])).rows[0];
+  const storedCount = async (broadcastId: string) =>
+    (await pg.query('SELECT count(*)::int AS n, count(DISTINCT message_id)::int AS d FROM chat.messages WHERE broadcast_id = $1', [broadcastId])).rows[0];
 
   it('delivers every line in order to viewers on both gateways, nothing lost', async () => {
     const show = await stack.liveShow({ displayBudgetPerSecond: 10_000 });
@@ -114,9 +102,12 @@ describe('live chat', () => {
     expect([first.status, second.status, third.status]).toEqual([202, 202, 202]);
     expect(second.body).toEqual(first.body);
     expect(third.body).toEqual(first.body);
-    await waitFor('stored', async () => (await storedCount(show)).n === 1);
-    await sleep(500);
-    expect(await storedCount(show)).toEqual({ n: 1, d: 1 });
+    // a later line of the same show comes after every copy in the show's partition: once it
+    // is stored, a second copy of the first would be too
+    const marker = await stack.post(api, show, 'marker');
+    expect(marker.status).toBe(202);
+    await waitFor('marker stored', async () => (await storedCount(show)).n === 2);
+    expect(await storedCount(show)).toEqual({ n: 2, d: 2 });
   });
 
   it('gives a viewer who reconnects what it missed, without gaps', async () => {
@@ -132,10 +123,13 @@ describe('live chat', () => {
     const missed: string[] = [];
     for (let i = 0; i < 5; i++) missed.push((await stack.post(stack.chat(`m${i}-${show}`), show, `while away ${i}`)).body.messageId);
     await waitFor('stored', async () => (await storedCount(show)).n === 6);
-    await sleep(300);
 
+    // the chat log gets a window's lines alongside the insert: rejoin until it has them all
     const back = stack.viewer(1);
-    const ack = await back.join(show, lastSeq);
+    const ack = await waitFor('the log has every missed line', async () => {
+      const a = await back.join(show, lastSeq);
+      return a.ok && a.missed?.lines.length === missed.length ? a : undefined;
+    });
     expect(ack.ok).toBe(true);
     if (!ack.ok) return;
     expect(ack.missed?.complete).toBe(true);
@@ -165,15 +159,6 @@ describe('live chat', () => {
     expect(shown.length + suppressed).toBe(62);
     const { rows } = await pg.query('SELECT count(*) FILTER (WHERE shown)::int AS shown, count(*)::int AS total FROM chat.messages WHERE broadcast_id = $1', [show]);
     expect(rows[0]).toEqual({ shown: shown.length, total: 62 });
-  });
-
-  it('sums concurrent viewers over both gateways', async () => {
-    const show = await stack.liveShow();
-    const vs = [stack.viewer(0), stack.viewer(0), stack.viewer(1)];
-    for (const v of vs) await v.join(show);
-    for (const v of vs) await v.waitForEvent('viewers.count', (c) => c.broadcastId === show && c.count === 3, 10_000);
-    vs[0].close();
-    await vs[2].waitForEvent('viewers.count', (c) => c.broadcastId === show && c.count === 2, 10_000);
   });
 
   it('answers bad input with 4xx and the field at fault', async () => {

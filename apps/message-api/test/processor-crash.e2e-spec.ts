@@ -1,22 +1,10 @@
-import { AppProcess, sleep, testEnv, waitFor } from '@live/testing';
-import { Client } from 'pg';
+import { AppProcess, sleep, useStack, waitFor } from '@live/testing';
 import { ChatStack } from './chat-stack';
 
 // message-processor killed with SIGKILL in the middle of the stream: after a restart every
 // accepted message is stored exactly once and delivered at least once.
 describe('message-processor crash', () => {
-  const stack = new ChatStack();
-  const pg = new Client({ connectionString: testEnv().databaseUrl });
-
-  beforeAll(async () => {
-    await stack.start();
-    await pg.connect();
-  });
-
-  afterAll(async () => {
-    await pg.end();
-    await stack.stop();
-  });
+  const { stack, pg } = useStack(new ChatStack());
 
   it('stores every accepted line once and delivers each at least once', async () => {
     const show = await stack.liveShow({ displayBudgetPerSecond: 100_000 });

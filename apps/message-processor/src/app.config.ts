@@ -1,14 +1,11 @@
-import { ConfigClass, baseEnv, databaseEnv, env, kafkaEnv, redisEnv } from '@live/config';
+import { ConfigClass, env, serviceEnv } from '@live/config';
 import { z } from 'zod';
 
 export const SERVICE = 'message-processor';
 
 export class AppConfig extends ConfigClass(
   z.object({
-    ...baseEnv,
-    ...kafkaEnv,
-    ...redisEnv,
-    ...databaseEnv,
+    ...serviceEnv({ kafka: true, redis: true, database: true }),
     PORT: env.port(3006),
     /** a show's window: lines that arrive within it go out as one chat.batch */
     CHAT_WINDOW_MS: env.positiveInt(100),

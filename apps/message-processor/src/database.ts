@@ -1,4 +1,4 @@
-import { DatabaseSpec } from '@live/app';
+import { DatabaseSpec } from '@live/bootstrap';
 import { chatDatabase } from '@live/chat-data-access';
 
 export const databaseSpec: DatabaseSpec = chatDatabase;

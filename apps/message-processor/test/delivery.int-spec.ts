@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaHeaders, Topics, redisKeys } from '@live/contracts';
-import { AppProcess, chatAccepted, testEnv, waitFor } from '@live/testing';
+import { AppProcess, chatAccepted, firstRecord, testEnv, waitFor } from '@live/testing';
 import Redis from 'ioredis';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -58,6 +58,10 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
     expect(recent[0].seq).toMatch(/^\d+-\d+$/);
     // the correlation id of the Kafka record reaches the consumer's logs
     await waitFor('correlation id in consumer logs', () => app.output.some((l) => l.includes('corr-delivery-1')));
+    // ...and every record the handler publishes: the window's sampling event carries it
+    const sampled = await firstRecord<{ broadcastId: string; shown: string[] }>(`${env.topicPrefix}${Topics.ChatSampled}`, (v) => v.broadcastId === show);
+    expect(sampled.value.shown).toEqual([line.messageId]);
+    expect(sampled.headers[KafkaHeaders.CorrelationId]).toBe('corr-delivery-1');
   });
 
   it('stores and counts a redelivered message once', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, redisKeys } from '@live/contracts';
-import { AppProcess, chatAccepted, sleep, testEnv, waitFor } from '@live/testing';
+import { AppProcess, chatAccepted, testEnv, waitFor } from '@live/testing';
 import Redis from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -44,7 +44,7 @@ describe('message-processor graceful shutdown', () => {
     });
 
     const stopping = app.stop('SIGTERM');
-    await sleep(1_000);
+    await waitFor('the shutdown to begin', () => app.output.some((l) => l.includes('SIGTERM: shutting down')));
     expect(app.running).toBe(true); // still finishing the batch it holds
     await locker.query('COMMIT');
     const exit = await stopping;

@@ -1,13 +1,11 @@
-import { ConfigClass, baseEnv, env, kafkaEnv, redisEnv } from '@live/config';
+import { ConfigClass, env, serviceEnv } from '@live/config';
 import { z } from 'zod';
 
 export const SERVICE = 'ws-gateway';
 
 export class AppConfig extends ConfigClass(
   z.object({
-    ...baseEnv,
-    ...kafkaEnv,
-    ...redisEnv,
+    ...serviceEnv({ kafka: true, redis: true }),
     PORT: env.port(3002),
     /** viewers may watch without a token (they cannot chat or tap without one) */
     WS_ALLOW_ANONYMOUS: z.stringbool().default(true),

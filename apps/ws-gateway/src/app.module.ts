@@ -1,32 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@live/app';
+import { appModule } from '@live/bootstrap';
 import { AppConfig, SERVICE } from './app.config';
-import { ChatLog } from './chat/chat-log';
-import { ChatModerationConsumer } from './chat/chat-moderation.consumer';
-import { CountersService } from './counters/counters.service';
-import { OverlaysConsumer } from './overlays/overlays.consumer';
-import { PresenceLog } from './presence/presence-log';
-import { PresenceService } from './presence/presence.service';
-import { RealtimeServer } from './realtime/realtime.server';
-import { RoomsHandler } from './realtime/rooms.handler';
+import { CountersModule } from './counters/counters.module';
+import { OverlaysModule } from './overlays/overlays.module';
+import { PresenceModule } from './presence/presence.module';
+import { RealtimeModule } from './realtime/realtime.module';
+import { RoomsModule } from './rooms/rooms.module';
+import { StatsModule } from './stats/stats.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true })],
-      providers: [
-        { provide: AppConfig, useValue: config },
-        RealtimeServer,
-        ChatLog,
-        RoomsHandler,
-        OverlaysConsumer,
-        ChatModerationConsumer,
-        PresenceService,
-        PresenceLog,
-        CountersService,
-      ],
-    };
+    return appModule(AppModule, AppConfig, { service: SERVICE, config, kafka: true, redis: true }, [RealtimeModule, RoomsModule, StatsModule, OverlaysModule, PresenceModule, CountersModule]);
   }
 }

@@ -8,5 +8,7 @@ export * from './events/burst';
 export * from './events/presence';
 export * from './chat-payloads';
 export * from './topics';
+export * from './groups';
+export * from './ids';
 export * from './socket-events';
 export * from './redis-keys';

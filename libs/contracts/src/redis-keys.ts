@@ -23,6 +23,8 @@ export function redisKeys(phase: string) {
       status: (broadcastId: string) => key('broadcast', broadcastId, 'status'),
       /** stream of shown lines (id = the line's seq): join snapshots and reconnect resync */
       chatLog: (broadcastId: string) => key('broadcast', broadcastId, 'chat-log'),
+      /** hash messageId -> seq of the shown lines in the chat log: deletes without a scan */
+      chatLogIndex: (broadcastId: string) => key('broadcast', broadcastId, 'chat-log-index'),
       /** hash: slowModeSeconds, displayBudgetPerSecond */
       chatSettings: (broadcastId: string) => key('broadcast', broadcastId, 'chat-settings'),
       /** hash gatewayId -> `<count>:<epoch ms>`: concurrent viewers per gateway process */

@@ -2,9 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { SocketEvents, SocketRooms, StatsTick } from '@live/contracts';
 import { AnalyticsRepository, emptyFigures } from '@live/analytics-data-access';
 import { RedisService } from '@live/redis';
-import { Emitter } from '@socket.io/redis-emitter';
 import { AppConfig } from '../app.config';
-import { viewerSeries } from './viewers';
+import { viewerSeries } from './stats.viewers';
 
 /** a show without events for this long, and not live, gets no more ticks */
 const ACTIVE_WITHIN_MS = 2 * 60_000;
@@ -17,7 +16,6 @@ const ACTIVE_WITHIN_MS = 2 * 60_000;
 @Injectable()
 export class ScoreboardService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ScoreboardService.name);
-  private readonly emitter: Emitter;
   private timer?: NodeJS.Timeout;
   private running = false;
   /** peak concurrent viewers per show, kept up to date from the first tick on */
@@ -27,9 +25,7 @@ export class ScoreboardService implements OnApplicationBootstrap, OnApplicationS
     private readonly repo: AnalyticsRepository,
     private readonly redis: RedisService,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {
-    this.emitter = new Emitter(redis.client, { key: redis.keys.socketIoChannel() });
-  }
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), this.config.ANALYTICS_TICK_MS);
@@ -70,7 +66,7 @@ export class ScoreboardService implements OnApplicationBootstrap, OnApplicationS
           lastSecond: { start: lastStart.toISOString(), ...(seconds.get(broadcastId) ?? emptyFigures()) },
           totals: { ...total, concurrentViewers, peakViewers, uniqueViewers: Number(counts?.[i]?.[1] ?? 0) },
         };
-        this.emitter.to(SocketRooms.broadcastAdmin(broadcastId)).emit(SocketEvents.StatsTick, tick);
+        this.redis.rooms.to(SocketRooms.broadcastAdmin(broadcastId)).emit(SocketEvents.StatsTick, tick);
       });
     } catch (err) {
       this.logger.warn(`tick failed: ${err instanceof Error ? err.message : err}`);

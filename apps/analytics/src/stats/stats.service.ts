@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommonErrors } from '@live/app';
+import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
 import { StatsFigures } from '@live/contracts';
 import { AnalyticsRepository, FIGURE_NAMES, ShowRow, emptyFigures } from '@live/analytics-data-access';
 import { RedisService } from '@live/redis';
 import { AppConfig } from '../app.config';
-import { concurrentAt, peakWithin, viewerSeries } from './viewers';
+import { concurrentAt, peakWithin, viewerSeries } from './stats.viewers';
 
 export type Granularity = '1s' | '1m';
 const WINDOW_MS: Record<Granularity, number> = { '1s': 1_000, '1m': 60_000 };

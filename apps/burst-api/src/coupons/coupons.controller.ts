@@ -1,5 +1,7 @@
 import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
+import { Dto, ZodPipe } from '@live/errors';
+import { ClaimParams } from './coupons.dto';
 import { CouponsService } from './coupons.service';
 
 @Controller('v1/broadcasts/:id/coupons/:couponId/claims')
@@ -10,7 +12,7 @@ export class CouponsController {
   /** 201 `{ claimId, remaining }`; 409 already claimed or not exposed; 410 sold out. */
   @Post()
   @HttpCode(201)
-  claim(@CurrentUser() user: Principal, @Param('id') id: string, @Param('couponId') couponId: string) {
-    return this.coupons.claim(user, id, couponId);
+  claim(@CurrentUser() user: Principal, @Param(new ZodPipe(ClaimParams)) p: Dto<typeof ClaimParams>) {
+    return this.coupons.claim(user, p.id, p.couponId);
   }
 }

@@ -1,14 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { AppError, CommonErrors } from '@live/app';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SHOW_ID = /^[A-Za-z0-9-]{1,64}$/;
+import { CouponErrors } from './coupons.errors';
 
 // Atomic: the coupon is this show's, exposed and inside its window, the viewer is under its
 // limit and there is stock -> take one. Redis runs it alone, so nothing is ever oversold.
@@ -36,23 +32,16 @@ redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
 return 1
 `;
 
-export const CouponErrors = {
-  notExposed: () => new AppError(409, 'NOT_EXPOSED', 'the coupon is not on offer right now', 'couponId'),
-  alreadyClaimed: () => new AppError(409, 'ALREADY_CLAIMED', 'you already claimed this coupon', 'couponId'),
-  soldOut: () => new AppError(410, 'SOLD_OUT', 'the coupon is sold out', 'couponId'),
-  unavailable: () => new AppError(503, 'BROKER_UNAVAILABLE', 'claims are briefly unavailable; try again', undefined, { 'Retry-After': '1' }),
-};
 
 type Run = { liveClaimCoupon(...a: (string | number)[]): Promise<(string | number)[]>; liveUnclaimCoupon(...a: (string | number)[]): Promise<number> };
 
 @Injectable()
-export class CouponsService implements OnModuleInit, OnApplicationBootstrap {
+export class CouponsService implements OnModuleInit {
   private readonly logger = new Logger(CouponsService.name);
 
   constructor(
     private readonly redis: RedisService,
     private readonly kafka: KafkaService,
-    private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
@@ -60,70 +49,17 @@ export class CouponsService implements OnModuleInit, OnApplicationBootstrap {
     this.redis.client.defineCommand('liveUnclaimCoupon', { numberOfKeys: 2, lua: UNCLAIM });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const { keys, client } = this.redis;
-    // the coupons management exposes and hides: their terms, and the stock (set once)
-    await this.kafka
-      .createConsumer({
-        groupId: 'burst-api.coupons',
-        topics: [Topics.OverlayChanged],
-        handleBatch: async (events) => {
-          const tx = client.multi();
-          for (const { value } of events) {
-            if (!value.key.startsWith('coupon:')) continue;
-            const couponId = value.key.slice('coupon:'.length);
-            const state = keys.coupon.state(couponId);
-            tx.sadd(keys.broadcast.coupons(value.broadcastId), couponId);
-            if (value.action === 'show' && value.overlay) {
-              const d = value.overlay.data as { totalQuantity: number; perUserLimit: number; validFrom: string; validUntil: string };
-              tx.hset(state, {
-                broadcastId: value.broadcastId,
-                exposed: '1',
-                perUser: String(d.perUserLimit),
-                validFrom: String(Date.parse(d.validFrom)),
-                validUntil: String(Date.parse(d.validUntil)),
-              });
-              tx.hsetnx(state, 'remaining', String(d.totalQuantity));
-            } else {
-              tx.hset(state, 'exposed', '0');
-            }
-          }
-          await tx.exec();
-        },
-      })
-      .start();
-
-    // claims are durable once Kafka has them; this persists them (idempotent on claimId)
-    await this.kafka
-      .createConsumer({
-        groupId: 'burst-api.claims',
-        topics: [Topics.CouponClaimed],
-        handleBatch: async (events) => {
-          const rows = events.map((e) => e.value);
-          await this.dataSource.query(
-            `INSERT INTO burst.coupon_claims (claim_id, coupon_id, broadcast_id, user_id, ordinal, claimed_at)
-             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::timestamptz[])
-             ON CONFLICT DO NOTHING`,
-            [rows.map((r) => r.claimId), rows.map((r) => r.couponId), rows.map((r) => r.broadcastId), rows.map((r) => r.userId), rows.map((r) => r.ordinal), rows.map((r) => r.occurredAt)],
-          );
-        },
-      })
-      .start();
-  }
-
   /** 201 `{ claimId, remaining }` once Kafka has the claim; never oversold whatever the concurrency. */
-  async claim(user: Principal, showId: string, couponId: string): Promise<{ claimId: string; remaining: number }> {
-    if (!SHOW_ID.test(showId)) throw CommonErrors.validation('id', 'id: must be a broadcast id');
-    if (!UUID.test(couponId)) throw CommonErrors.validation('couponId', 'couponId: must be a UUID');
+  async claim(user: Principal, broadcastId: string, couponId: string): Promise<{ claimId: string; remaining: number }> {
     const { keys, client } = this.redis;
-    const [[, showBan], [, globalBan]] = (await client.multi().hget(keys.broadcast.bans(showId), user.sub).hget(keys.globalBans(), user.sub).exec()) as [unknown, string | null][];
+    const [[, showBan], [, globalBan]] = (await client.multi().hget(keys.broadcast.bans(broadcastId), user.sub).hget(keys.globalBans(), user.sub).exec()) as [unknown, string | null][];
     for (const until of [showBan, globalBan]) {
-      if (until !== null && (until === '0' || Number(until) > Date.now())) throw new AppError(403, 'BANNED', 'you are banned from this show');
+      if (until !== null && (until === '0' || Number(until) > Date.now())) throw CouponErrors.banned();
     }
     const run = client as unknown as Run;
     const state = keys.coupon.state(couponId);
     const claims = keys.coupon.claims(couponId);
-    const [outcome, remaining, ordinal] = await run.liveClaimCoupon(state, claims, user.sub, Date.now(), showId);
+    const [outcome, remaining, ordinal] = await run.liveClaimCoupon(state, claims, user.sub, Date.now(), broadcastId);
     if (outcome === 'NOT_EXPOSED') throw CouponErrors.notExposed();
     if (outcome === 'ALREADY_CLAIMED') throw CouponErrors.alreadyClaimed();
     if (outcome === 'SOLD_OUT') throw CouponErrors.soldOut();
@@ -133,7 +69,7 @@ export class CouponsService implements OnModuleInit, OnApplicationBootstrap {
         eventId: claimId,
         occurredAt: new Date().toISOString(),
         claimId,
-        broadcastId: showId,
+        broadcastId: broadcastId,
         couponId,
         userId: user.sub,
         ordinal: Number(ordinal),

@@ -10,8 +10,8 @@ const LINGER_MS = 5;
 const MAX_RECORDS = 1_000;
 
 /** The id analytics dedupes on: the same batch always maps to the same event. */
-export const heartsEventId = (showId: string, userId: string, batchId: string) => {
-  const h = createHash('sha1').update(`${showId}/${userId}/${batchId}`).digest('hex');
+export const heartsEventId = (broadcastId: string, userId: string, batchId: string) => {
+  const h = createHash('sha1').update(`${broadcastId}/${userId}/${batchId}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
@@ -23,16 +23,16 @@ export const unloggedField = (userId: string, batchId: string) => `${userId}/${b
 export const unloggedTail = (atMs: number, taps: number[]) => `${atMs}|${taps.join(',')}`;
 
 /** Rebuilds the event of an unlogged batch from its Redis field and value. */
-export function unloggedEvent(showId: string, field: string, value: string): HeartsTappedV1 {
+export function unloggedEvent(broadcastId: string, field: string, value: string): HeartsTappedV1 {
   // batch ids never hold '/', user ids may: the last '/' splits them
   const cut = field.lastIndexOf('/');
   const userId = field.slice(0, cut);
   const batchId = field.slice(cut + 1);
   const [totalAfter, atMs, taps] = value.split('|');
   return {
-    eventId: heartsEventId(showId, userId, batchId),
+    eventId: heartsEventId(broadcastId, userId, batchId),
     occurredAt: new Date(Number(atMs)).toISOString(),
-    broadcastId: showId,
+    broadcastId: broadcastId,
     userId,
     batchId,
     taps: taps.split(',').map(Number),

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CommonErrors } from '@live/app';
 import { CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
+import { Dto, ZodPipe } from '@live/errors';
+import { HeartBatchDto, HeartsSummaryQuery, ShowParams } from './hearts.dto';
 import { HeartsService } from './hearts.service';
 
 @Controller('v1/broadcasts/:id/hearts')
@@ -11,15 +12,13 @@ export class HeartsController {
   /** A client's batch of taps: `{ batchId, taps: [videoMs, ...] }` -> `{ batchId, accepted, total }`. */
   @Post()
   @HttpCode(200)
-  tap(@CurrentUser() user: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.hearts.tap(user, id, body);
+  tap(@CurrentUser() user: Principal, @Param(new ZodPipe(ShowParams)) p: Dto<typeof ShowParams>, @Body(new ZodPipe(HeartBatchDto)) dto: Dto<typeof HeartBatchDto>) {
+    return this.hearts.tap(user, p.id, dto);
   }
 
   /** `{ total, top: [{ userId, count }] }`, top 10 unless `limit` says otherwise (1-100). */
   @Get()
-  summary(@Param('id') id: string, @Query('limit') limit?: string) {
-    const n = limit === undefined ? 10 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 100) throw CommonErrors.validation('limit', 'limit: a whole number from 1 to 100');
-    return this.hearts.summary(id, n);
+  summary(@Param(new ZodPipe(ShowParams)) p: Dto<typeof ShowParams>, @Query(new ZodPipe(HeartsSummaryQuery)) q: Dto<typeof HeartsSummaryQuery>) {
+    return this.hearts.summary(p.id, q.limit);
   }
 }

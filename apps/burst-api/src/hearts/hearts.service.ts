@@ -1,17 +1,17 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { AppError, CommonErrors } from '@live/app';
+import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
+import { BurstRepository } from '@live/burst-data-access';
 import { RedisService } from '@live/redis';
 import { AppConfig } from '../app.config';
 import { HeartsLog, heartsEventId, unloggedField, unloggedTail } from './hearts-log';
-import { ShowEndService } from '../show-end/show-end.service';
+import { HeartBatchDto } from './hearts.dto';
+import { HeartsErrors } from './hearts.errors';
+import { implausibleTaps } from './hearts.rules';
 
-export const MAX_TAPS_PER_BATCH = 60;
 const BATCH_TTL_SECONDS = 3600;
 /** how far past the show's running time a tap may be (clock skew, player buffering) */
 const CLOCK_SLACK_MS = 10_000;
-const BATCH_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const SHOW_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 // The whole request in one round trip. Checks first (show live, viewer not banned, not
 // throttled, taps within the running time; an implausible batch is a strike), then a retried
@@ -52,19 +52,13 @@ export interface HeartsAnswer {
   total: number;
 }
 
-export const HeartsErrors = {
-  implausible: (message: string, field = 'taps') => new AppError(400, 'IMPLAUSIBLE_TAPS', message, field),
-  throttled: () => new AppError(429, 'THROTTLED', 'too many implausible batches; wait a minute', undefined, { 'Retry-After': '60' }),
-  notLive: (status: string) => new AppError(409, 'NOT_LIVE', `the show is ${status}, not live`, 'id'),
-  banned: () => new AppError(403, 'BANNED', 'you are banned from this show'),
-};
 
 @Injectable()
 export class HeartsService implements OnModuleInit {
   constructor(
     private readonly redis: RedisService,
     private readonly log: HeartsLog,
-    private readonly showEnd: ShowEndService,
+    private readonly repository: BurstRepository,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -77,23 +71,21 @@ export class HeartsService implements OnModuleInit {
    * gets it a few ms later (HeartsLog says what a crash in between can lose, and how the
    * show-end flush recovers it).
    */
-  async tap(user: Principal, showId: string, body: unknown): Promise<HeartsAnswer> {
-    if (!SHOW_ID.test(showId)) throw CommonErrors.validation('id', 'id: must be a broadcast id');
-    const { batchId, taps } = this.parse(body);
+  async tap(user: Principal, broadcastId: string, { batchId, taps }: HeartBatchDto): Promise<HeartsAnswer> {
     const { keys, client } = this.redis;
     const now = Date.now();
-    const refusal = this.implausible(taps);
+    const refusal = implausibleTaps(taps, this.config.HEARTS_MAX_TAPS_PER_SECOND);
     const run = client as unknown as { liveCountHearts(...args: (string | number)[]): Promise<[string, string?]> };
     const [outcome, detail] = await run.liveCountHearts(
-      keys.broadcast.status(showId),
-      keys.broadcast.startedAt(showId),
-      keys.broadcast.bans(showId),
+      keys.broadcast.status(broadcastId),
+      keys.broadcast.startedAt(broadcastId),
+      keys.broadcast.bans(broadcastId),
       keys.globalBans(),
-      keys.broadcast.heartsStrikes(showId),
-      keys.hearts.batch(showId, user.sub, batchId),
-      keys.broadcast.hearts(showId),
-      keys.broadcast.heartsRank(showId),
-      keys.broadcast.heartsUnlogged(showId),
+      keys.broadcast.heartsStrikes(broadcastId),
+      keys.hearts.batch(broadcastId, user.sub, batchId),
+      keys.broadcast.hearts(broadcastId),
+      keys.broadcast.heartsRank(broadcastId),
+      keys.broadcast.heartsUnlogged(broadcastId),
       user.sub,
       taps.length,
       BATCH_TTL_SECONDS,
@@ -118,9 +110,9 @@ export class HeartsService implements OnModuleInit {
         throw HeartsErrors.implausible(detail === 'late' ? 'taps: a position lies beyond the show running time' : (refusal ?? 'taps: implausible'));
       case 'counted':
         this.log.append({
-          eventId: heartsEventId(showId, user.sub, batchId),
+          eventId: heartsEventId(broadcastId, user.sub, batchId),
           occurredAt: new Date(now).toISOString(),
-          broadcastId: showId,
+          broadcastId: broadcastId,
           userId: user.sub,
           batchId,
           taps,
@@ -133,45 +125,23 @@ export class HeartsService implements OnModuleInit {
     }
   }
 
-  async summary(showId: string, limit: number) {
-    if (!SHOW_ID.test(showId)) throw CommonErrors.validation('id', 'id: must be a broadcast id');
+  async summary(broadcastId: string, limit: number) {
     const { keys, client } = this.redis;
     const [[, status], [, total], [, top]] = (await client
       .multi()
-      .get(keys.broadcast.status(showId))
-      .get(keys.broadcast.hearts(showId))
-      .zrevrange(keys.broadcast.heartsRank(showId), 0, limit - 1, 'WITHSCORES')
+      .get(keys.broadcast.status(broadcastId))
+      .get(keys.broadcast.hearts(broadcastId))
+      .zrevrange(keys.broadcast.heartsRank(broadcastId), 0, limit - 1, 'WITHSCORES')
       .exec()) as [unknown, unknown][];
     if (!status) throw CommonErrors.notFound('broadcast', 'id');
     // an ended show's counters live in Postgres once flushed
     if (status === 'ended') {
-      const flushed = await this.showEnd.heartsAfterEnd(showId, limit);
+      const flushed = await this.repository.heartsAfterEnd(broadcastId, limit);
       if (flushed) return flushed;
     }
     const pairs = top as string[];
     const ranked = [];
     for (let i = 0; i < pairs.length; i += 2) ranked.push({ userId: pairs[i], count: Number(pairs[i + 1]) });
     return { total: Number(total ?? 0), top: ranked };
-  }
-
-  private parse(body: unknown): { batchId: string; taps: number[] } {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw CommonErrors.validation('body', 'the body must be a JSON object');
-    const { batchId, taps, ...rest } = body as Record<string, unknown>;
-    const unknownField = Object.keys(rest)[0];
-    if (unknownField) throw CommonErrors.validation(unknownField, `${unknownField}: not a field of a heart batch`);
-    if (typeof batchId !== 'string' || !BATCH_ID.test(batchId)) throw CommonErrors.validation('batchId', 'batchId: 1-64 letters, digits or . _ : -');
-    if (!Array.isArray(taps) || taps.length === 0) throw CommonErrors.validation('taps', 'taps: a non-empty list of video positions (ms)');
-    if (!taps.every((t) => Number.isInteger(t) && t >= 0)) throw CommonErrors.validation('taps', 'taps: whole, non-negative milliseconds');
-    return { batchId, taps: taps as number[] };
-  }
-
-  /** Why a batch cannot be real, judged on the taps alone (the running time is checked in Redis). */
-  private implausible(taps: number[]): string | undefined {
-    if (taps.length > MAX_TAPS_PER_BATCH) return `taps: at most ${MAX_TAPS_PER_BATCH} per request (got ${taps.length})`;
-    if (taps.some((t, i) => i > 0 && t < taps[i - 1])) return 'taps: video positions must not decrease';
-    const spanSeconds = Math.max(1, Math.ceil((taps[taps.length - 1] - taps[0]) / 1000));
-    const perSecond = this.config.HEARTS_MAX_TAPS_PER_SECOND;
-    if (taps.length > spanSeconds * perSecond) return `taps: ${taps.length} taps in ${spanSeconds} s is more than ${perSecond} per second`;
-    return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CommonErrors } from '@live/app';
+import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { BroadcastEntity } from '@live/management-data-access';

@@ -1,4 +1,4 @@
-import { AppError, CommonErrors } from '@live/app';
+import { AppError, CodeOf, CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
 
 export const STAFF = ['admin', 'operator'] as const;
@@ -12,8 +12,26 @@ export function assertCanManage(user: Principal, ownerId: string, what = 'this s
   throw CommonErrors.forbidden(`you may not manage ${what}`);
 }
 
+/** The conflicts management answers 409 with. */
+export const ManagementErrorCode = {
+  IllegalTransition: 'ILLEGAL_TRANSITION',
+  AlreadyBanned: 'ALREADY_BANNED',
+  AlreadyCleared: 'ALREADY_CLEARED',
+  AlreadyInShow: 'ALREADY_IN_SHOW',
+  AlreadyExposed: 'ALREADY_EXPOSED',
+  NotExposed: 'NOT_EXPOSED',
+  BroadcastEnded: 'BROADCAST_ENDED',
+  CouponExpired: 'COUPON_EXPIRED',
+  NotPinned: 'NOT_PINNED',
+  NotScheduled: 'NOT_SCHEDULED',
+  NotSellersProduct: 'NOT_SELLERS_PRODUCT',
+} as const;
+export type ManagementErrorCode = CodeOf<typeof ManagementErrorCode>;
+
+export class ManagementError extends AppError<ManagementErrorCode> {}
+
 export const ManagementErrors = {
   illegalTransition: (what: string, from: string, to: string) =>
-    new AppError(409, 'ILLEGAL_TRANSITION', `${what} cannot go from ${from} to ${to}`, 'status'),
-  conflict: (code: string, message: string, field?: string) => new AppError(409, code, message, field),
+    new ManagementError(409, ManagementErrorCode.IllegalTransition, `${what} cannot go from ${from} to ${to}`, 'status'),
+  conflict: (code: ManagementErrorCode, message: string, field?: string) => new ManagementError(409, code, message, field),
 };

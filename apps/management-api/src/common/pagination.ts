@@ -1,4 +1,4 @@
-import { AppError } from '@live/app';
+import { CommonErrors } from '@live/errors';
 import { z } from 'zod';
 
 export const PageQuery = {
@@ -26,7 +26,7 @@ export function decodeCursor(cursor: string | undefined): CursorValue | undefine
   } catch {
     // fall through
   }
-  throw new AppError(400, 'VALIDATION_FAILED', 'cursor is not one this API handed out', 'cursor');
+  throw CommonErrors.validation('cursor', 'cursor is not one this API handed out');
 }
 
 export function toPage<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): Page<T> {

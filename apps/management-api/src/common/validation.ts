@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-export { ZodPipe } from '@live/app';
-export type { Dto } from '@live/app';
+export { ZodPipe } from '@live/errors';
+export type { Dto } from '@live/errors';
 
 /** OpenAPI schema of a zod schema (zod 4 emits JSON Schema itself). */
 export const openApiSchema = (schema: z.ZodType) =>

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { CommonErrors } from '@live/app';
+import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
-import { Overlay, Topics } from '@live/contracts';
+import { Overlay, Topics, OverlayKeys } from '@live/contracts';
 import { BroadcastProductEntity, ProductEntity } from '@live/management-data-access';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -22,7 +22,6 @@ export const productView = (p: ProductEntity) => ({
   createdAt: p.createdAt.toISOString(),
 });
 
-export const PIN_KEY = 'pin';
 
 @Injectable()
 export class ProductsService {
@@ -150,7 +149,7 @@ export class ProductsService {
         broadcastId,
         link.position,
       ]);
-      if (link.pinned) emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'hide', key: PIN_KEY, overlay: null });
+      if (link.pinned) emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'hide', key: OverlayKeys.pin, overlay: null });
       audit('show.product.remove', { type: 'product', id: productId, broadcastId });
       return this.showProducts(m, broadcastId);
     });
@@ -168,18 +167,18 @@ export class ProductsService {
         await repo.update({ broadcastId, productId }, { pinned: true });
         const p = await m.getRepository(ProductEntity).findOneByOrFail({ id: productId });
         const overlay: Overlay = {
-          key: PIN_KEY,
+          key: OverlayKeys.pin,
           kind: 'product',
           id: productId,
           data: productView(p),
           expiresAt: null,
           shownAt: new Date().toISOString(),
         };
-        emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'show', key: PIN_KEY, overlay });
+        emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'show', key: OverlayKeys.pin, overlay });
       } else {
         if (!link.pinned) throw ManagementErrors.conflict('NOT_PINNED', 'the product is not pinned', 'productId');
         await repo.update({ broadcastId, productId }, { pinned: false });
-        emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'hide', key: PIN_KEY, overlay: null });
+        emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'hide', key: OverlayKeys.pin, overlay: null });
       }
       audit(pinned ? 'show.product.pin' : 'show.product.unpin', { type: 'product', id: productId, broadcastId });
       return this.showProducts(m, broadcastId);

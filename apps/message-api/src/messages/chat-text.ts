@@ -7,12 +7,12 @@ export type TextCheck = { ok: true; text: string } | { ok: false; message: strin
 const CONTROL = /\p{Cc}/u;
 
 export function normaliseText(input: unknown): TextCheck {
-  if (typeof input !== 'string') return { ok: false, message: 'text must be a string' };
+  if (typeof input !== 'string') return { ok: false, message: 'must be a string' };
   const text = input.normalize('NFC').trim();
-  if (CONTROL.test(text)) return { ok: false, message: 'text must not contain control characters' };
+  if (CONTROL.test(text)) return { ok: false, message: 'must not contain control characters' };
   const length = [...text].length; // code points, so an emoji counts once
-  if (length === 0) return { ok: false, message: 'text must not be empty' };
-  if (length > MAX_CHARS) return { ok: false, message: `text must be at most ${MAX_CHARS} characters (got ${length})` };
+  if (length === 0) return { ok: false, message: 'must not be empty' };
+  if (length > MAX_CHARS) return { ok: false, message: `must be at most ${MAX_CHARS} characters (got ${length})` };
   return { ok: true, text };
 }
 

@@ -1,5 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
+import { Dto, ZodPipe } from '@live/errors';
+import { SendMessageDto, ShowParams } from './messages.dto';
 import { MessagesService } from './messages.service';
 
 @Controller('v1/broadcasts/:id/messages')
@@ -10,7 +12,7 @@ export class MessagesController {
   /** 202 `{ messageId, acceptedAt }` once Kafka has the line (acks=all). */
   @Post()
   @HttpCode(202)
-  post(@CurrentUser() user: Principal, @Param('id') id: string, @Body() body: unknown) {
-    return this.messages.post(user, id, body);
+  post(@CurrentUser() user: Principal, @Param(new ZodPipe(ShowParams)) p: Dto<typeof ShowParams>, @Body(new ZodPipe(SendMessageDto)) dto: Dto<typeof SendMessageDto>) {
+    return this.messages.post(user, p.id, dto);
   }
 }

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppError, CommonErrors } from '@live/app';
+import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
 import { PRIORITY_ROLES, Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../app.config';
-import { maskWords, normaliseText } from './chat-text';
+import { maskWords } from './chat-text';
+import { ChatErrors } from './messages.errors';
+import { SendMessageDto } from './messages.dto';
 import { RateLimiter } from './rate-limiter';
 
 export interface Accepted {
@@ -17,19 +19,7 @@ export interface Accepted {
 type IdemRecord = ({ state: 'pending' } | { state: 'failed' } | { state: 'done' }) & Accepted;
 
 const IDEMPOTENCY_SECONDS = 600;
-const CLIENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const SHOW_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-export const ChatErrors = {
-  banned: () => new AppError(403, 'BANNED', 'you are banned from this chat'),
-  notLive: (status: string) => new AppError(409, 'NOT_LIVE', `the show is ${status}, not live`, 'id'),
-  rateLimited: (waitMs: number, slowMode: number) =>
-    new AppError(429, 'RATE_LIMITED', slowMode ? `slow mode: one line every ${slowMode} s` : 'too many lines; wait a moment', undefined, {
-      'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))),
-    }),
-  inFlight: () => new AppError(409, 'DUPLICATE_IN_FLIGHT', 'this clientMessageId is still being sent', 'clientMessageId', { 'Retry-After': '1' }),
-  unavailable: () => new AppError(503, 'BROKER_UNAVAILABLE', 'chat is briefly unavailable; retry with the same clientMessageId', undefined, { 'Retry-After': '1' }),
-};
 
 /**
  * Chat ingest: validate, check the show and the user (all in Redis, one round trip), rate
@@ -51,18 +41,7 @@ export class MessagesService {
     this.masked = config.CHAT_MASKED_WORDS.split(',');
   }
 
-  async post(user: Principal, showId: string, body: unknown): Promise<Accepted> {
-    if (!SHOW_ID.test(showId)) throw CommonErrors.validation('id', 'id: must be a broadcast id');
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw CommonErrors.validation('body', 'the body must be a JSON object');
-    const { clientMessageId, text: rawText, ...rest } = body as Record<string, unknown>;
-    const unknownField = Object.keys(rest)[0];
-    if (unknownField) throw CommonErrors.validation(unknownField, `${unknownField}: not a field of a chat message`);
-    if (typeof clientMessageId !== 'string' || !CLIENT_ID.test(clientMessageId)) {
-      throw CommonErrors.validation('clientMessageId', 'clientMessageId: 1-64 letters, digits or . _ : -');
-    }
-    const checked = normaliseText(rawText);
-    if (!checked.ok) throw CommonErrors.validation('text', checked.message);
-
+  async post(user: Principal, broadcastId: string, { clientMessageId, text }: SendMessageDto): Promise<Accepted> {
     const { keys, client } = this.redis;
     const idemKey = keys.chat.idempotency(user.sub, clientMessageId);
     let previous = await this.readIdem(idemKey);
@@ -75,10 +54,10 @@ export class MessagesService {
 
     const [[, status], [, showBan], [, globalBan], [, slow]] = (await client
       .multi()
-      .get(keys.broadcast.status(showId))
-      .hget(keys.broadcast.bans(showId), user.sub)
+      .get(keys.broadcast.status(broadcastId))
+      .hget(keys.broadcast.bans(broadcastId), user.sub)
       .hget(keys.globalBans(), user.sub)
-      .hget(keys.broadcast.chatSettings(showId), 'slowModeSeconds')
+      .hget(keys.broadcast.chatSettings(broadcastId), 'slowModeSeconds')
       .exec()) as [unknown, string | null][];
     if (!status) throw CommonErrors.notFound('broadcast', 'id');
     if (status !== 'live') throw ChatErrors.notLive(status);
@@ -92,8 +71,8 @@ export class MessagesService {
       const privileged = user.roles.some((r) => PRIORITY_ROLES.includes(r));
       const slowMode = privileged ? 0 : Number(slow ?? 0);
       const wait = slowMode > 0
-        ? await this.limiter.take(keys.chat.rate(showId, user.sub), 1 / slowMode, 1)
-        : await this.limiter.take(keys.chat.rate(showId, user.sub), this.config.CHAT_RATE_PER_SECOND, this.config.CHAT_RATE_BURST);
+        ? await this.limiter.take(keys.chat.rate(broadcastId, user.sub), 1 / slowMode, 1)
+        : await this.limiter.take(keys.chat.rate(broadcastId, user.sub), this.config.CHAT_RATE_PER_SECOND, this.config.CHAT_RATE_BURST);
       if (wait > 0) throw ChatErrors.rateLimited(wait, slowMode);
     }
 
@@ -105,16 +84,16 @@ export class MessagesService {
     if (claimed === null) return this.awaitFirst(idemKey); // a concurrent duplicate got there first
 
     try {
-      await this.kafka.publish(Topics.ChatAccepted, showId, {
+      await this.kafka.publish(Topics.ChatAccepted, broadcastId, {
         eventId: accepted.messageId,
         occurredAt: accepted.acceptedAt,
-        broadcastId: showId,
+        broadcastId: broadcastId,
         messageId: accepted.messageId,
         clientMessageId,
         userId: user.sub,
         userName: user.name || user.sub,
         roles: user.roles,
-        text: maskWords(checked.text, this.masked),
+        text: maskWords(text, this.masked),
         acceptedAt: accepted.acceptedAt,
       });
     } catch (err) {

@@ -1,63 +1,43 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Topics } from '@live/contracts';
-import { ChatMessageRepository } from '@live/chat-data-access';
-import { KafkaService } from '@live/kafka';
+import { Controller, Logger } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
+import { Groups, Topics } from '@live/contracts';
+import { ConsumerTuningProvider, EventBatch } from '@live/kafka';
 import { MetricsService } from '@live/metrics';
 import { AppConfig } from '../app.config';
 import { DeliveryService } from './delivery.service';
 
-export const DELIVERY_GROUP = 'message-processor.delivery';
 /** a chat line's Kafka record, headers and batch overhead included, roughly */
 const RECORD_BYTES = 512;
 
-/** Kafka entry: the platform consumer parses and validates; the service does the work. */
-@Injectable()
-export class DeliveryConsumer implements OnApplicationBootstrap {
+/**
+ * The window: the broker holds the fetch until CHAT_WINDOW_MS has passed or about
+ * CHAT_WINDOW_MAX_LINES lines are there, whichever comes first (minBytes counts bytes, so
+ * lines are estimated at RECORD_BYTES each; the service splits exactly at the line count).
+ */
+export const deliveryWindow = ConsumerTuningProvider(Groups.ChatDelivery, [AppConfig], (c: AppConfig) => ({
+  fetch: c.CHAT_BATCHING ? { minBytes: c.CHAT_WINDOW_MAX_LINES * RECORD_BYTES, maxWaitTimeInMs: c.CHAT_WINDOW_MS } : { maxWaitTimeInMs: c.CHAT_WINDOW_MS },
+}));
+
+/** Kafka entry: the transport parses and validates; the service does the work. */
+@Controller()
+export class DeliveryConsumer {
   private readonly logger = new Logger(DeliveryConsumer.name);
+  private readonly stored;
+  private readonly consumed;
 
   constructor(
-    private readonly kafka: KafkaService,
     private readonly delivery: DeliveryService,
-    private readonly messages: ChatMessageRepository,
-    private readonly metrics: MetricsService,
-    @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.stored = metrics.counter('chat_messages_stored_total', 'chat messages newly persisted');
+    this.consumed = metrics.counter('chat_messages_consumed_total', 'chat messages read from Kafka');
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
-    const stored = this.metrics.counter('chat_messages_stored_total', 'chat messages newly persisted');
-    const consumed = this.metrics.counter('chat_messages_consumed_total', 'chat messages read from Kafka');
-    await this.kafka
-      .createConsumer({
-        groupId: DELIVERY_GROUP,
-        topics: [Topics.ChatAccepted],
-        // The window: the broker holds the fetch until CHAT_WINDOW_MS has passed or about
-        // CHAT_WINDOW_MAX_LINES lines are there, whichever comes first (minBytes counts bytes,
-        // so lines are estimated at RECORD_BYTES each; the split into <= max-line windows below
-        // is exact).
-        fetch: this.config.CHAT_BATCHING
-          ? { minBytes: this.config.CHAT_WINDOW_MAX_LINES * RECORD_BYTES, maxWaitTimeInMs: this.config.CHAT_WINDOW_MS }
-          : { maxWaitTimeInMs: this.config.CHAT_WINDOW_MS },
-        handleBatch: async (events) => {
-          consumed.inc(events.length);
-          const result = await this.delivery.deliver(events.map((e) => e.value));
-          stored.inc(result.stored);
-          this.logger.debug(
-            `window of ${events.length}: ${result.stored} new, ${result.shown} shown, ${result.suppressed} suppressed; correlationIds=${events.map((e) => e.correlationId ?? '-').join(',')}`,
-          );
-        },
-      })
-      .start();
-
-    // moderators' deletes: the record keeps the line, marked deleted (replay leaves it out)
-    await this.kafka
-      .createConsumer({
-        groupId: 'message-processor.moderation',
-        topics: [Topics.ModerationAction],
-        handleBatch: async (events) => {
-          const ids = events.flatMap((e) => (e.value.action === 'message.deleted' ? [e.value.messageId] : []));
-          await this.messages.markDeleted(ids);
-        },
-      })
-      .start();
+  @EventPattern(Groups.ChatDelivery, { topics: [Topics.ChatAccepted] })
+  async handle(batch: EventBatch<typeof Topics.ChatAccepted>): Promise<void> {
+    this.consumed.inc(batch.length);
+    const result = await this.delivery.deliver(batch.map((e) => e.value));
+    this.stored.inc(result.stored);
+    this.logger.debug(`window of ${batch.length}: ${result.stored} new, ${result.shown} shown, ${result.suppressed} suppressed`);
   }
 }

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ChatMessageRepository } from '@live/chat-data-access';
-import { DeliveryConsumer } from './delivery.consumer';
+import { ChatLog, ChatMessageRepository } from '@live/chat-data-access';
+import { DeliveryConsumer, deliveryWindow } from './delivery.consumer';
 import { DeliveryService } from './delivery.service';
 
 @Module({
-  providers: [ChatMessageRepository, DeliveryService, DeliveryConsumer],
+  controllers: [DeliveryConsumer],
+  providers: [ChatMessageRepository, ChatLog, DeliveryService, deliveryWindow],
 })
 export class DeliveryModule {}

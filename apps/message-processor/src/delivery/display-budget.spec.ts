@@ -36,4 +36,20 @@ describe('DisplayBudget', () => {
     b.select('a', 1, [viewer('x')], 0);
     expect(b.select('b', 1, [viewer('y')], 0)).toEqual([true]);
   });
+
+  it('forgets shows gone quiet, and a forgotten show decides as if its bucket were kept', () => {
+    const kept = new DisplayBudget(() => 0.5);
+    const swept = new DisplayBudget(() => 0.5);
+    const lines = Array.from({ length: 40 }, (_, i) => viewer(`u${i}`));
+    for (const b of [kept, swept]) {
+      b.select('quiet', 30, lines, 0);
+      b.select('busy', 30, lines, 0);
+    }
+    swept.select('busy', 30, lines, 20_000);
+    expect(swept.sweep(20_000, 10_000)).toBe(1);
+    expect(swept.size).toBe(1);
+    // 30 s later the quiet show comes back: same flags with or without its old bucket
+    expect(swept.select('quiet', 30, lines, 30_000)).toEqual(kept.select('quiet', 30, lines, 30_000));
+  });
 });
+

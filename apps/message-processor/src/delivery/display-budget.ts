@@ -18,8 +18,8 @@ export class DisplayBudget {
   constructor(private readonly random: () => number = Math.random) {}
 
   /** One flag per line, in order: shown or left out. */
-  select(showId: string, perSecond: number, lines: readonly BudgetLine[], now = Date.now()): boolean[] {
-    const bucket = this.buckets.get(showId) ?? { tokens: perSecond, at: now };
+  select(broadcastId: string, perSecond: number, lines: readonly BudgetLine[], now = Date.now()): boolean[] {
+    const bucket = this.buckets.get(broadcastId) ?? { tokens: perSecond, at: now };
     bucket.tokens = Math.min(perSecond, bucket.tokens + ((now - bucket.at) / 1000) * perSecond);
     bucket.at = now;
 
@@ -44,12 +44,27 @@ export class DisplayBudget {
     }
     // an overdraft by priority lines is paid back over at most one second
     bucket.tokens = Math.max(bucket.tokens, -perSecond);
-    this.buckets.set(showId, bucket);
+    this.buckets.set(broadcastId, bucket);
     return shown;
   }
 
-  forget(showId: string): void {
-    this.buckets.delete(showId);
+  /**
+   * Drops the buckets of shows idle for longer than `idleMs`: a bucket untouched for a second
+   * is full again, exactly what a new one would be, so forgetting it changes no decision.
+   */
+  sweep(now = Date.now(), idleMs = 10_000): number {
+    let dropped = 0;
+    for (const [broadcastId, bucket] of this.buckets) {
+      if (now - bucket.at > idleMs) {
+        this.buckets.delete(broadcastId);
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
+  get size(): number {
+    return this.buckets.size;
   }
 
   private shuffle<T>(items: T[]): T[] {

@@ -1,28 +1,37 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BurstCounters } from '@live/burst-data-access';
 import { CouponStock, HeartsCount, PollTally, SocketEvents, SocketRooms } from '@live/contracts';
-import { RedisService } from '@live/redis';
+import { OverlaysService } from '../overlays/overlays.service';
 import { RealtimeServer } from '../realtime/realtime.server';
 
 export const COUNTERS_INTERVAL_MS = 500;
 const ROOM_PREFIX = SocketRooms.broadcast('');
 
+/** Keeps only the entries whose key is still wanted: what was pushed for rooms now gone goes. */
+export function retainOnly<K, V>(map: Map<K, V>, wanted: ReadonlySet<K>): void {
+  for (const key of map.keys()) if (!wanted.has(key)) map.delete(key);
+}
+
 /**
- * Aggregated counters for the rooms this gateway has viewers in: every 500 ms a couple of
- * Redis round trips read the heart totals and the stock of the exposed coupons, and a room
- * gets `hearts.count` / `coupon.stock` when a figure changed -- never one event per tap or
- * claim. Each gateway pushes to its own sockets only (`local`).
+ * Aggregated counters for the rooms this gateway has viewers in: every 500 ms a few Redis
+ * round trips read the heart totals, the stock of the exposed coupons and the tallies of the
+ * open polls (burst-api's figures, through its lib's reader), and a room gets `hearts.count`
+ * / `coupon.stock` / `poll.tally` when a figure changed -- never one event per tap, claim or
+ * vote. Each gateway pushes to its own sockets only (`local`). What it last pushed is kept
+ * only for the rooms, coupons and polls still on screen here.
  */
 @Injectable()
 export class CountersService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(CountersService.name);
   private timer?: NodeJS.Timeout;
-  private readonly lastHearts = new Map<string, number>();
-  private readonly lastStock = new Map<string, number>();
-  private readonly lastTally = new Map<string, string>();
+  readonly lastHearts = new Map<string, number>();
+  readonly lastStock = new Map<string, number>();
+  readonly lastTally = new Map<string, string>();
 
   constructor(
     private readonly realtime: RealtimeServer,
-    private readonly redis: RedisService,
+    private readonly overlays: OverlaysService,
+    private readonly burst: BurstCounters,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,47 +45,36 @@ export class CountersService implements OnApplicationBootstrap, OnApplicationShu
   async tick(): Promise<void> {
     const io = this.realtime.server;
     const shows = [...io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith(ROOM_PREFIX)).map((r) => r.slice(ROOM_PREFIX.length));
-    for (const show of this.lastHearts.keys()) if (!shows.includes(show)) this.lastHearts.delete(show);
-    if (shows.length === 0) return;
-    const { keys, client } = this.redis;
-    const read = client.multi().mget(shows.map((s) => keys.broadcast.hearts(s)));
-    for (const show of shows) read.hkeys(keys.broadcast.overlays(show));
-    const [[, totals], ...overlayKeys] = ((await read.exec()) ?? []) as [unknown, unknown][];
-    shows.forEach((show, i) => {
-      const total = Number((totals as (string | null)[])[i] ?? 0);
-      if (this.lastHearts.get(show) === total) return;
-      this.lastHearts.set(show, total);
-      const payload: HeartsCount = { broadcastId: show, total };
-      io.local.to(SocketRooms.broadcast(show)).emit(SocketEvents.HeartsCount, payload);
+    const [totals, offers] = await Promise.all([this.burst.heartTotals(shows), this.overlays.offers(shows)]);
+    shows.forEach((broadcastId, i) => {
+      if (this.lastHearts.get(broadcastId) === totals[i]) return;
+      this.lastHearts.set(broadcastId, totals[i]);
+      const payload: HeartsCount = { broadcastId, total: totals[i] };
+      io.local.to(SocketRooms.broadcast(broadcastId)).emit(SocketEvents.HeartsCount, payload);
     });
 
-    const slots = (prefix: string) =>
-      shows.flatMap((show, i) => ((overlayKeys[i]?.[1] as string[]) ?? []).filter((k) => k.startsWith(prefix)).map((k) => ({ show, id: k.slice(prefix.length) })));
-    const coupons = slots('coupon:').map((c) => ({ show: c.show, couponId: c.id }));
-    const polls = slots('poll:');
-    if (coupons.length === 0 && polls.length === 0) return;
-    const more = client.multi();
-    for (const c of coupons) more.hget(keys.coupon.state(c.couponId), 'remaining');
-    for (const p of polls) more.hgetall(keys.poll.tally(p.id)).hget(keys.poll.state(p.id), 'options');
-    const answers = ((await more.exec()) ?? []) as [unknown, unknown][];
-    const remaining = answers.slice(0, coupons.length) as [unknown, string | null][];
-    polls.forEach((p, i) => {
-      const tally = (answers[coupons.length + 2 * i]?.[1] ?? {}) as Record<string, string>;
-      const options = Number(answers[coupons.length + 2 * i + 1]?.[1] ?? 0);
-      if (!options) return;
-      const votes = Array.from({ length: options }, (_, o) => Number(tally[String(o)] ?? 0));
-      const key = JSON.stringify(votes);
-      if (this.lastTally.get(p.id) === key) return;
-      this.lastTally.set(p.id, key);
-      const payload: PollTally = { broadcastId: p.show, pollId: p.id, votes };
-      io.local.to(SocketRooms.broadcast(p.show)).emit(SocketEvents.PollTally, payload);
-    });
+    const coupons = offers.flatMap((o) => o.coupons.map((couponId) => ({ broadcastId: o.broadcastId, couponId })));
+    const polls = offers.flatMap((o) => o.polls.map((pollId) => ({ broadcastId: o.broadcastId, pollId })));
+    const [stock, tallies] = await Promise.all([this.burst.couponStock(coupons.map((c) => c.couponId)), this.burst.pollTallies(polls.map((p) => p.pollId))]);
     coupons.forEach((c, i) => {
-      const left = remaining[i]?.[1];
-      if (left === null || left === undefined || this.lastStock.get(c.couponId) === Number(left)) return;
-      this.lastStock.set(c.couponId, Number(left));
-      const payload: CouponStock = { broadcastId: c.show, couponId: c.couponId, remaining: Number(left) };
-      io.local.to(SocketRooms.broadcast(c.show)).emit(SocketEvents.CouponStock, payload);
+      const remaining = stock[i];
+      if (remaining === null || this.lastStock.get(c.couponId) === remaining) return;
+      this.lastStock.set(c.couponId, remaining);
+      const payload: CouponStock = { broadcastId: c.broadcastId, couponId: c.couponId, remaining };
+      io.local.to(SocketRooms.broadcast(c.broadcastId)).emit(SocketEvents.CouponStock, payload);
     });
+    polls.forEach((p, i) => {
+      const votes = tallies[i];
+      if (!votes) return;
+      const key = JSON.stringify(votes);
+      if (this.lastTally.get(p.pollId) === key) return;
+      this.lastTally.set(p.pollId, key);
+      const payload: PollTally = { broadcastId: p.broadcastId, pollId: p.pollId, votes };
+      io.local.to(SocketRooms.broadcast(p.broadcastId)).emit(SocketEvents.PollTally, payload);
+    });
+
+    retainOnly(this.lastHearts, new Set(shows));
+    retainOnly(this.lastStock, new Set(coupons.map((c) => c.couponId)));
+    retainOnly(this.lastTally, new Set(polls.map((p) => p.pollId)));
   }
 }

@@ -1,6 +1,9 @@
 import { CreateCouponClaims1795340000000 } from './migrations/1795340000000-create-coupon-claims';
 import { CreateShowFlush1795350000000 } from './migrations/1795350000000-create-show-flush';
 
+export * from './burst.repository';
+export * from './burst-counters';
+
 /** What burst-api hands to the platform's DatabaseModule and migration runner. */
 export const burstDatabase = {
   schema: 'burst',

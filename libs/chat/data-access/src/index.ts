@@ -4,6 +4,7 @@ import { ChatShownDeleted1795320000000 } from './migrations/1795320000000-chat-s
 
 export * from './chat-message.entity';
 export * from './chat-message.repository';
+export * from './chat-log';
 
 /** What message-processor hands to the platform's DatabaseModule and migration runner. */
 export const chatDatabase = {

@@ -1,6 +1,6 @@
 import { CanActivate, DynamicModule, ExecutionContext, Global, Inject, Injectable, Module, SetMetadata, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { CommonErrors } from '@live/app';
+import { CommonErrors } from '@live/errors';
 import { Role } from '@live/contracts';
 import { InvalidTokenError, Principal, bearerToken, verifyAccessToken } from './token';
 

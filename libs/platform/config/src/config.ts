@@ -136,3 +136,14 @@ export function parseCountMap(value: string): Record<string, number> {
     }),
   );
 }
+
+type EnvParts = { kafka?: true; redis?: true; database?: true };
+type PartEnv<P extends EnvParts> = typeof baseEnv &
+  (P['kafka'] extends true ? typeof kafkaEnv : object) &
+  (P['redis'] extends true ? typeof redisEnv : object) &
+  (P['database'] extends true ? typeof databaseEnv : object);
+
+/** An app's shared variables: the base ones and those of the parts it uses. */
+export function serviceEnv<P extends EnvParts>(parts: P): PartEnv<P> {
+  return { ...baseEnv, ...(parts.kafka ? kafkaEnv : {}), ...(parts.redis ? redisEnv : {}), ...(parts.database ? databaseEnv : {}) } as PartEnv<P>;
+}

@@ -3,3 +3,4 @@ export * from './event-consumer';
 export * from './kafka.module';
 export * from './kafka.options';
 export * from './kafka.service';
+export * from './transport';

@@ -167,6 +167,19 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
     await this.sendRaw(deadLetterTopic(sourcePhysicalTopic), [{ key: message.key, value: message.value, headers }]);
   }
 
+  private readonly tunings = new Map<string, Partial<ConsumerSpec<TopicName>>>();
+
+  /** Run-time options of a consumer group (ConsumerTuningProvider), merged by the transport. */
+  tune<O extends Partial<ConsumerSpec<TopicName>>>(groupId: string, options: O): O {
+    this.tunings.set(groupId, options);
+    return options;
+  }
+
+  tuning(groupId: string): Partial<ConsumerSpec<TopicName>> | undefined {
+    return this.tunings.get(groupId);
+  }
+
+  /** The platform's consumer; apps declare theirs with @EventPattern (KafkaBatchServer). */
   createConsumer<T extends TopicName>(spec: ConsumerSpec<T>): EventConsumer<T> {
     const consumer = new EventConsumer<T>(this, spec);
     this.consumers.add(consumer as unknown as EventConsumer<TopicName>);

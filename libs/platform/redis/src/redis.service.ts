@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { RedisKeys, redisKeys } from '@live/contracts';
+import { Emitter } from '@socket.io/redis-emitter';
 import Redis from 'ioredis';
 
 export interface RedisOptions {
@@ -30,6 +31,17 @@ export class RedisService implements OnApplicationShutdown {
       enableAutoPipelining: true,
     });
     this.client.on('error', (err) => this.logger.warn(`redis: ${err.message}`));
+  }
+
+  private roomEmitter?: Emitter;
+
+  /**
+   * Emits to socket.io rooms of every ws-gateway from any app, through the adapter's channel
+   * of this phase (one emitter per process, on the main connection).
+   */
+  get rooms(): Emitter {
+    this.roomEmitter ??= new Emitter(this.client, { key: this.keys.socketIoChannel() });
+    return this.roomEmitter;
   }
 
   /** A second connection, for subscribers (a subscribed connection can do nothing else). */

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChatAcceptedV1 } from '@live/contracts';
+import { testEnv } from './test-env';
+import { waitFor } from './wait';
 
 /** A valid accepted chat line, for tests that feed the chat topic directly. */
 export function chatAccepted(broadcastId: string, text = 'hello', userId = 'viewer-1'): ChatAcceptedV1 {
@@ -16,4 +18,32 @@ export function chatAccepted(broadcastId: string, text = 'hello', userId = 'view
     text,
     acceptedAt: now,
   };
+}
+
+/**
+ * The first record of a (physical) topic, from its beginning, whose JSON value passes
+ * `match`: its value and headers. For tests that check what an app published.
+ */
+export async function firstRecord<T>(
+  physicalTopic: string,
+  match: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<{ value: T; headers: Record<string, string> }> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const consumer = new Kafka({ brokers: testEnv().kafkaBrokers, clientId: 'first-record', logLevel: logLevel.NOTHING }).consumer({ groupId: `first-record-${randomUUID()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics: [physicalTopic], fromBeginning: true });
+    let found: { value: T; headers: Record<string, string> } | undefined;
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const value = JSON.parse(message.value?.toString() ?? 'null') as T;
+        if (found || !match(value)) return;
+        found = { value, headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])) };
+      },
+    });
+    return await waitFor(`a matching record in ${physicalTopic}`, () => found, { timeoutMs });
+  } finally {
+    await consumer.disconnect();
+  }
 }

@@ -4,3 +4,4 @@ export * from './wait';
 export * from './http';
 export * from './socket-viewer';
 export * from './events';
+export * from './stack';

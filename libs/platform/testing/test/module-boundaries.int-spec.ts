@@ -35,4 +35,15 @@ describe('module boundaries', () => {
   it('lets an app use contracts and platform libs', () => {
     expect(lint('apps/burst-api/src/x.ts', "import { Topics } from '@live/contracts';\nimport { KafkaService } from '@live/kafka';\nexport const x = [Topics, KafkaService];\n")).toEqual([]);
   });
+
+  it("stops an app from using another domain's private lib", () => {
+    expect(lint('apps/burst-api/src/x.ts', "import { AnalyticsRepository } from '@live/analytics-data-access';\nexport const x = AnalyticsRepository;\n")).toEqual([
+      expect.stringContaining('scope:burst'),
+    ]);
+  });
+
+  it('lets an app read the state another domain publishes', () => {
+    expect(lint('apps/ws-gateway/src/x.ts', "import { ChatLog } from '@live/chat-data-access';\nexport const x = ChatLog;\n")).toEqual([]);
+  });
 });
+

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Topics } from '@live/contracts';
+import { AnalyticsRepository } from '@live/analytics-data-access';
+import { ConsumedEvent } from '@live/kafka';
+import { MetricsService } from '@live/metrics';
+import { RedisService } from '@live/redis';
+import { AppConfig } from '../app.config';
+import { COUNTED_TOPICS, InputEvent, fold, keysOf } from './aggregation.plan';
+
+export const AGGREGATED_TOPICS = [...COUNTED_TOPICS, Topics.BroadcastLifecycle] as const;
+export type AggregatedTopic = (typeof AGGREGATED_TOPICS)[number];
+type Topic = AggregatedTopic;
+/** unique-viewer HyperLogLogs outlive their show by a week (the final report keeps the count) */
+const UNIQUES_TTL_SECONDS = 7 * 24 * 3600;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+/**
+ * One consumer group (AggregationConsumer) over chat, sampling, hearts, claims, votes, presence and lifecycle. Each
+ * Kafka batch is one Postgres transaction: the events' keys go into `analytics.seen` and only
+ * the ones not there before are added to their windows; the offsets are committed after the
+ * commit. So a crash anywhere replays at most the batch in hand, and the replay finds its
+ * keys and adds nothing: restarts never double count.
+ */
+@Injectable()
+export class AggregationService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AggregationService.name);
+  private pruneTimer?: NodeJS.Timeout;
+  private readonly countedTotal;
+  private readonly lateTotal;
+
+  constructor(
+    private readonly redis: RedisService,
+    private readonly repo: AnalyticsRepository,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.countedTotal = metrics.counter('analytics_events_counted_total', 'events added to their windows');
+    this.lateTotal = metrics.counter('analytics_events_late_total', 'events that came later than the allowed lateness');
+  }
+
+  onApplicationBootstrap(): void {
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.pruneTimer);
+  }
+
+  async handle(events: ConsumedEvent<Topic>[]): Promise<void> {
+    const counted: InputEvent[] = [];
+    const uniques = this.redis.client.pipeline();
+    let viewersSeen = false;
+    for (const e of events) {
+      if (e.topic === Topics.BroadcastLifecycle) continue;
+      counted.push({ topic: e.topic, value: e.value, timestamp: e.timestamp });
+      // a HyperLogLog ignores repeats: no dedupe needed, and it is written before the commit
+      if (e.topic === Topics.ViewerPresence && 'viewerId' in e.value && e.value.change === 'joined') {
+        const key = this.redis.keys.analytics.uniqueViewers(e.value.broadcastId);
+        uniques.pfadd(key, e.value.viewerId).expire(key, UNIQUES_TTL_SECONDS);
+        viewersSeen = true;
+      }
+    }
+    if (viewersSeen) await uniques.exec();
+
+    const late = await this.repo.transaction(async (m) => {
+      for (const e of events) if (e.topic === Topics.BroadcastLifecycle && 'status' in e.value) await this.repo.applyLifecycle(m, e.value);
+      if (counted.length === 0) return 0;
+      const keys = counted.map(keysOf);
+      const fresh = await this.repo.claimKeys(m, keys.flat());
+      const inc = fold(counted, keys, fresh, this.config.ANALYTICS_LATENESS_MS);
+      await this.repo.touchShows(m, inc.shows);
+      await this.repo.addWindows(m, 'second_stats', inc.seconds);
+      await this.repo.addWindows(m, 'minute_stats', inc.minutes);
+      await this.repo.addViewers(m, inc.viewers);
+      await this.repo.addHeatmap(m, inc.heatmap);
+      await this.repo.addCoupons(m, inc.coupons);
+      await this.repo.addVotes(m, inc.votes);
+      this.countedTotal.inc([...inc.counted.values()].reduce((a, b) => a + b, 0));
+      return inc.shows.reduce((n, s) => n + s.lateDropped, 0);
+    });
+    if (late > 0) {
+      this.lateTotal.inc(late);
+      this.logger.warn(`${late} events came more than ${this.config.ANALYTICS_LATENESS_MS} ms late and were not counted`);
+    }
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      const n = await this.repo.pruneSeen(this.config.ANALYTICS_DEDUPE_RETENTION_MS);
+      if (n > 0) this.logger.log(`pruned ${n} counted-event keys older than the dedupe horizon`);
+    } catch (err) {
+      this.logger.warn(`prune failed: ${err instanceof Error ? err.message : err}`);
+    }
+  }
+}

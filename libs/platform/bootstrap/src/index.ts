@@ -1,0 +1,3 @@
+export * from './run-app';
+export * from './platform.module';
+export * from './entry-points';

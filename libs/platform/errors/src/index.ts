@@ -1,0 +1,3 @@
+export * from './app-error';
+export * from './http-error.filter';
+export * from './zod-pipe';
