@@ -13,7 +13,7 @@ export default [
   { ignores: ['**/dist', '**/node_modules', '.cache', '.data', '.nx', 'coverage', 'bench/results'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': [
@@ -25,6 +25,12 @@ export default [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+            // the viewer SDK ships to browsers and phones: contracts (types) only, no server code
+            { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts'] },
+            // the web apps (browser bundles) use the SDK and the contracts, nothing server-side
+            { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:sdk', 'type:contracts'] },
+            // browser tests of the web apps start the real backend through platform/testing
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:sdk'] },
             {
               sourceTag: 'type:app',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:data-access'],

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run dev`: the whole platform on local defaults.
 //   install (if needed) -> infra up -> build every app -> migrations -> start all seven
-//   -> wait for every /health/ready -> print where each listens.
+//   and the two web apps -> wait for every /health/ready -> print where each listens.
 // Ctrl-C stops the apps cleanly (SIGTERM, each drains and exits); the infrastructure keeps
 // running until `npm run infra:down`. Logs: the terminal, and .data/logs/<app>.log.
 import { spawn } from 'node:child_process';
@@ -21,6 +21,11 @@ export const APPS = [
   ['analytics', 3004],
   ['encoder-orchestrator', 3005],
   ['message-processor', 3006],
+];
+// the web apps: static files from `nx build`, served by tools/web/serve.mjs
+export const WEB_APPS = [
+  ['admin-console', 4200],
+  ['viewer-web', 4300],
 ];
 const portOf = (name, fallback) => Number(process.env[`${name.toUpperCase().replaceAll('-', '_')}_PORT`] ?? fallback);
 
@@ -42,9 +47,9 @@ function needsInstall() {
 const nx = path.join(root, 'node_modules', '.bin', 'nx');
 const nxEnv = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
 
-async function ready(port) {
+async function ready(port, path = '/health/ready') {
   try {
-    return (await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(3_000) })).status === 200;
+    return (await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(3_000) })).status === 200;
   } catch {
     return false;
   }
@@ -109,13 +114,36 @@ async function main() {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
+  // the web apps, built with the others, served as in production (tools/web/serve.mjs writes
+  // their /config.json: the APIs on this host's ports)
+  const webEnv = {
+    WEB_MANAGEMENT_API: `http://127.0.0.1:${portOf('management-api', 3000)}`,
+    WEB_MESSAGE_API: `http://127.0.0.1:${portOf('message-api', 3001)}`,
+    WEB_GATEWAY: `http://127.0.0.1:${portOf('ws-gateway', 3002)}`,
+    WEB_BURST_API: `http://127.0.0.1:${portOf('burst-api', 3003)}`,
+    WEB_ANALYTICS_API: `http://127.0.0.1:${portOf('analytics', 3004)}`,
+    WEB_ENCODER_API: `http://127.0.0.1:${portOf('encoder-orchestrator', 3005)}`,
+    WEB_VIEWER_URL: `http://127.0.0.1:${portOf('viewer-web', 4300)}/`,
+  };
+  for (const [name, defaultPort] of WEB_APPS) {
+    const child = spawn(process.execPath, ['tools/web/serve.mjs', name, '--port', String(portOf(name, defaultPort))], { cwd: root, env: { ...process.env, ...webEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (d) => process.stdout.write(`${name.padEnd(20)} ${d}`));
+    child.on('exit', (code, signal) => {
+      children.delete(name);
+      if (!stopping) say(`${name} exited (${signal ?? code})`);
+      if (stopping && children.size === 0) process.exit(0);
+    });
+    children.set(name, { child, port: portOf(name, defaultPort), web: true });
+  }
+
   const deadline = Date.now() + 120_000;
   const pending = new Set(APPS.map(([name]) => name));
+  for (const [name] of WEB_APPS) pending.add(name);
   while (pending.size && Date.now() < deadline && !stopping) {
     for (const name of [...pending]) {
       const entry = children.get(name);
       if (!entry) throw new Error(`${name} exited before it was ready`);
-      if (await ready(entry.port)) pending.delete(name);
+      if (await ready(entry.port, entry.web ? '/healthz' : '/health/ready')) pending.delete(name);
     }
     if (pending.size) await new Promise((r) => setTimeout(r, 500));
   }
@@ -123,6 +151,9 @@ async function main() {
 
   console.log('\n\x1b[1mThe platform is up (every /health/ready answers 200):\x1b[0m');
   for (const [name, defaultPort] of APPS) console.log(`  ${name.padEnd(22)} http://127.0.0.1:${portOf(name, defaultPort)}`);
+  console.log('\n\x1b[1mIn the browser:\x1b[0m');
+  console.log(`  admin console          http://127.0.0.1:${portOf('admin-console', 4200)}   (sign in: npm run -s token -- --sub demo-seller --roles seller)`);
+  console.log(`  viewer page            http://127.0.0.1:${portOf('viewer-web', 4300)}/?show=<id>   (the console links each show's page)`);
   console.log(`  logs                   ${path.relative(root, logDir)}/<app>.log`);
   console.log('  Ctrl-C stops the apps; npm run infra:down stops Kafka (and any Postgres/Redis tools/ started).\n');
 }

@@ -175,6 +175,8 @@ async function main() {
   if (!onlyIntegration) {
     if (!flags.has('--skip-lint')) await must('lint (module boundaries included)', npx('eslint'), ['.', '--max-warnings=0']);
     await must('type-check', npx('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+    // the web apps compile against the DOM, so they have tsconfigs of their own
+    for (const web of ['admin-console', 'viewer-web']) await must(`type-check ${web}`, npx('tsc'), ['-p', `apps/${web}/tsconfig.json`, '--noEmit']);
     step('unit tests');
     failed ||= (await jest('unit')) !== 0;
     step('chart tests (helm lint, helm template, manifest validation; no cluster)');
@@ -185,8 +187,8 @@ async function main() {
   const clusterSpecs = skipCluster ? [] : CLUSTER_SPECS.filter((f) => patterns.length === 0 || patterns.some((p) => new RegExp(p).test(path.join(root, f))));
   if (!onlyUnit) {
     await must('infrastructure', process.execPath, ['tools/infra/infra.mjs', 'up']);
-    // the video tests run ffmpeg/ffprobe and Chromium; installed from Debian when missing
-    await must('Debian packages', process.execPath, ['tools/infra/debian-packages.mjs', 'ffmpeg', 'chromium']);
+    // the video and browser tests run ffmpeg/ffprobe and Chromium; installed from Debian when missing
+    await must('Debian packages', process.execPath, ['tools/infra/debian-packages.mjs', 'ffmpeg', 'chromium', 'fonts-liberation']);
     if (clusterSpecs.length) await must('redis cluster', process.execPath, ['tools/infra/infra.mjs', 'up', 'redis-cluster']);
     await must('build every app (nx build)', npx('nx'), ['run-many', '-t', 'build', '--outputStyle=stream'], runEnv);
     step(`database ${testDb}`);

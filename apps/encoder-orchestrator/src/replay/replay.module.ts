@@ -20,7 +20,7 @@ export class ReplayModule {
         // uploads stream to disk, never into memory
         MulterModule.register({ dest: path.join(config.ENCODER_STORAGE_DIR, 'uploads', '.incoming'), limits: { fileSize: config.ENCODER_UPLOAD_MAX_BYTES } }),
       ],
-      controllers: [ReplayController],
+      controllers: [ReplayController, ReplayConsumer],
       providers: [
         { provide: AppConfig, useValue: config },
         ReplayJobRepository,
@@ -28,7 +28,6 @@ export class ReplayModule {
         ReplayProgressService,
         ReplayWorker,
         ReplayService,
-        ReplayConsumer,
       ],
     };
   }

@@ -9,6 +9,7 @@ interface ServerConfig {
   HOST: string;
   PORT: number;
   SHUTDOWN_TIMEOUT_MS: number;
+  CORS_ORIGINS?: string;
 }
 
 type ConfigCls<C> = { new (values: never): C; readonly schema: z.ZodObject };
@@ -27,6 +28,7 @@ export async function startService<C extends ServerConfig>(
     host: config.HOST,
     port: config.PORT,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: config.CORS_ORIGINS,
     configure,
     http,
   });

@@ -16,6 +16,8 @@ export interface RunAppOptions {
    * (burst-api). Middleware, guards, filters and pipes work the same on both.
    */
   http?: 'express' | 'fastify';
+  /** browser origins allowed by CORS: a comma list, `*` for any; empty or absent: CORS off */
+  corsOrigins?: string;
   /** anything else an app sets up before it listens (socket.io adapter, swagger, ...) */
   configure?: (app: INestApplication) => Promise<void> | void;
 }
@@ -29,6 +31,12 @@ export async function runApp(module: unknown, options: RunAppOptions): Promise<I
   const app = options.http === 'fastify' ? await createFastifyApp(module) : await NestFactory.create(module as never, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter()));
+  // the web apps (admin console, viewer) are served from their own origin and call the APIs
+  // directly with a bearer token (no cookies), so CORS is all they need, in dev and behind an ingress
+  const origins = (options.corsOrigins ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.length) {
+    app.enableCors({ origin: origins.includes('*') ? true : origins, exposedHeaders: ['Retry-After', CORRELATION_HEADER], maxAge: 600 });
+  }
   connectKafkaTransport(app);
   await options.configure?.(app);
   // hooks first (topics created, producer connected), then the consumers, then HTTP

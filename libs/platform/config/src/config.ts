@@ -22,6 +22,8 @@ export const baseEnv = {
   /** how long SIGTERM may take before the process gives up and exits 1 */
   SHUTDOWN_TIMEOUT_MS: positiveInt(10_000),
   AUTH_JWT_SECRET: z.string().min(16, 'must be at least 16 characters').default(DEV_JWT_SECRET),
+  /** browser origins allowed to call the HTTP API (comma list, `*` for any, empty for none); default: the local web apps */
+  CORS_ORIGINS: z.string().default('http://localhost:4200,http://127.0.0.1:4200,http://localhost:4300,http://127.0.0.1:4300'),
 };
 
 export const redisEnv = {
