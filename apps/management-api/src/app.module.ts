@@ -15,13 +15,14 @@ import { PollsController, PollsService } from './polls/polls';
 import { ProductsController, ShowProductsController } from './products/products.controller';
 import { ProductsService } from './products/products.service';
 import { DemoSeed } from './seed/demo-seed';
+import { StreamKeysModule } from './stream-keys/stream-keys.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
+      imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec }), StreamKeysModule.forRoot(config.RTMP_INGEST_URL)],
       controllers: [
         BroadcastsController,
         ProductsController,

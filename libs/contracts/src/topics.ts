@@ -6,6 +6,7 @@ import { CouponClaimedV1, HeartsTappedV1, PollVotedV1 } from './events/burst';
 import { ModerationActionV1 } from './events/moderation';
 import { OverlayChangedV1 } from './events/overlay';
 import { ViewerPresenceV1 } from './events/presence';
+import { EncoderIngestChangedV1, EncoderStreamHealthV1, StreamKeyRotatedV1 } from './events/encoder';
 
 /**
  * Kafka topics, `<domain>.<entity>.<event>.v<N>`. A payload change is a new topic version,
@@ -22,6 +23,9 @@ export const Topics = {
   PollVoted: 'burst.poll.voted.v1',
   ChatSampled: 'chat.window.sampled.v1',
   ViewerPresence: 'presence.viewer.changed.v1',
+  EncoderIngest: 'encoder.ingest.changed.v1',
+  EncoderHealth: 'encoder.stream.health.v1',
+  StreamKeyRotated: 'broadcast.stream-key.rotated.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -37,6 +41,9 @@ export const TopicSchemas = {
   [Topics.PollVoted]: PollVotedV1,
   [Topics.ChatSampled]: ChatWindowSampledV1,
   [Topics.ViewerPresence]: ViewerPresenceV1,
+  [Topics.EncoderIngest]: EncoderIngestChangedV1,
+  [Topics.EncoderHealth]: EncoderStreamHealthV1,
+  [Topics.StreamKeyRotated]: StreamKeyRotatedV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };
