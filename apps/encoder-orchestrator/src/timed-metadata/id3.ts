@@ -1,8 +1,8 @@
 /**
  * The ID3 side of timed metadata: one ID3v2.4 tag with a single TXXX frame per overlay change
- * (VIDEO-CONTRACTS.md), and a minimal MPEG-TS writer that carries such tags as a `timed_id3`
- * stream. ffmpeg reads that TS from a pipe as a second input and copies the stream into every
- * rung's TS segments, so the tag sits at the video time the overlay changed.
+ * (VIDEO-CONTRACTS.md), and the MPEG-TS pieces that carry such tags as a `timed_id3` stream
+ * (stream_type 0x15, PES private_stream_1, PTS only: what ffmpeg's own muxer writes and what
+ * hls.js reads). The packager stamps them into finished segments (id3-stamp.ts).
  */
 
 export const OVERLAY_ID3_DESCRIPTION = 'live.overlay';
@@ -119,37 +119,40 @@ export class TsWriter {
     return Buffer.concat(out);
   }
 
+  /** The PMT elementary-stream entry (with its metadata descriptor) of the timed_id3 stream. */
+  static id3EsEntry(pid = ID3_PID): Buffer {
+    const tag = Buffer.from('ID3 ', 'latin1');
+    const descriptor = Buffer.concat([Buffer.from([0x26, 13, 0xff, 0xff]), tag, Buffer.from([0xff]), tag, Buffer.from([0x00, 0x0f])]);
+    const es = Buffer.alloc(5);
+    es[0] = 0x15; // metadata carried in PES
+    es.writeUInt16BE(0xe000 | pid, 1);
+    es.writeUInt16BE(0xf000 | descriptor.length, 3);
+    return Buffer.concat([es, descriptor]);
+  }
+
   /** PAT and PMT declaring one timed_id3 stream (what ffmpeg's own muxer writes for it). */
   tables(): Buffer {
     const pat = Buffer.alloc(4);
     pat.writeUInt16BE(1, 0);
     pat.writeUInt16BE(0xe000 | PMT_PID, 2);
-    const tag = Buffer.from('ID3 ', 'latin1');
-    const descriptor = Buffer.concat([Buffer.from([0x26, 13, 0xff, 0xff]), tag, Buffer.from([0xff]), tag, Buffer.from([0x00, 0x0f])]);
-    const es = Buffer.alloc(5);
-    es[0] = 0x15; // metadata carried in PES
-    es.writeUInt16BE(0xe000 | ID3_PID, 1);
-    es.writeUInt16BE(0xf000 | descriptor.length, 3);
     const pmtHead = Buffer.alloc(4);
     pmtHead.writeUInt16BE(0xe000 | 0x1fff, 0); // no PCR
     pmtHead.writeUInt16BE(0xf000, 2); // no program descriptors
     return Buffer.concat([
       this.packets(0, section(0x00, 1, pat), true),
-      this.packets(PMT_PID, section(0x02, 1, Buffer.concat([pmtHead, es, descriptor])), true),
+      this.packets(PMT_PID, section(0x02, 1, Buffer.concat([pmtHead, TsWriter.id3EsEntry()])), true),
     ]);
   }
 
   /** One ID3 tag as a PES packet (private_stream_1, PTS only) at `pts90k`. */
-  id3(tag: Buffer, pts90k: number): Buffer {
+  id3(tag: Buffer, pts90k: number, pid = ID3_PID): Buffer {
     const pts = Math.max(0, Math.round(pts90k)) % 2 ** 33;
     const head = Buffer.alloc(14);
     head.writeUIntBE(0x000001, 0, 3);
     head[3] = 0xbd;
-    // ffmpeg's demuxer strips a 5-byte metadata access-unit cell header (ISO 13818-1 2.12.4)
-    // from stream_type 0x15 PES payloads and its muxer writes the bare tag: add the header here
-    // so the tag reaches the segments whole.
-    const cell = Buffer.from([0x00, 0x00, 0xdf, (tag.length >> 8) & 0xff, tag.length & 0xff]);
-    head.writeUInt16BE(8 + cell.length + tag.length, 4);
+    // the bare tag, as ffmpeg's muxer writes it and hls.js reads it (note: ffmpeg's demuxer
+    // strips 5 bytes of such payloads, so ffprobe shows the tags cut; the bytes are whole)
+    head.writeUInt16BE(8 + tag.length, 4);
     head[6] = 0x84; // '10', data_alignment_indicator
     head[7] = 0x80; // PTS only
     head[8] = 5;
@@ -159,6 +162,6 @@ export class TsWriter {
     head[9] = 0x21 | (hi << 1);
     head.writeUInt16BE((mid << 1) | 1, 10);
     head.writeUInt16BE((lo << 1) | 1, 12);
-    return this.packets(ID3_PID, Buffer.concat([head, cell, tag]), false);
+    return this.packets(pid, Buffer.concat([head, tag]), false);
   }
 }
