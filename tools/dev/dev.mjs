@@ -57,6 +57,8 @@ async function main() {
   }
   say('infrastructure');
   await run(process.execPath, ['tools/infra/infra.mjs', 'up']);
+  // encoder-orchestrator's live pipeline runs ffmpeg
+  await run(process.execPath, ['tools/infra/debian-packages.mjs', 'ffmpeg']);
   say('building every app');
   await run(nx, ['run-many', '-t', 'build', '--outputStyle=stream'], nxEnv);
   say('migrations');

@@ -142,6 +142,8 @@ async function main() {
   }
   if (!onlyUnit) {
     await must('infrastructure', process.execPath, ['tools/infra/infra.mjs', 'up']);
+    // the live video tests run ffmpeg/ffprobe and Chromium; installed from Debian when missing
+    await must('Debian packages', process.execPath, ['tools/infra/debian-packages.mjs', 'ffmpeg', 'chromium']);
     await must('build every app (nx build)', npx('nx'), ['run-many', '-t', 'build', '--outputStyle=stream'], runEnv);
     step(`database ${testDb}`);
     await withPg((c) => c.query(`CREATE DATABASE "${testDb}"`));

@@ -7,6 +7,8 @@ import { databaseSpec } from './database';
 import { ScoreboardService } from './stats/scoreboard.service';
 import { StatsController } from './stats/stats.controller';
 import { StatsService } from './stats/stats.service';
+import { StreamHealthConsumer } from './stream-health/stream-health.consumer';
+import { StreamHealthService } from './stream-health/stream-health.service';
 
 @Module({})
 export class AppModule {
@@ -15,7 +17,7 @@ export class AppModule {
       module: AppModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, config, kafka: true, redis: true, database: databaseSpec })],
       controllers: [StatsController],
-      providers: [{ provide: AppConfig, useValue: config }, AnalyticsRepository, AggregatorService, ScoreboardService, StatsService],
+      providers: [{ provide: AppConfig, useValue: config }, AnalyticsRepository, AggregatorService, ScoreboardService, StatsService, StreamHealthService, StreamHealthConsumer],
     };
   }
 }

@@ -4,6 +4,7 @@ import { AnalyticsRepository, emptyFigures } from '@live/analytics-data-access';
 import { RedisService } from '@live/redis';
 import { Emitter } from '@socket.io/redis-emitter';
 import { AppConfig } from '../app.config';
+import { StreamHealthService } from '../stream-health/stream-health.service';
 import { viewerSeries } from './viewers';
 
 /** a show without events for this long, and not live, gets no more ticks */
@@ -27,6 +28,7 @@ export class ScoreboardService implements OnApplicationBootstrap, OnApplicationS
     private readonly repo: AnalyticsRepository,
     private readonly redis: RedisService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly streamHealth: StreamHealthService,
   ) {
     this.emitter = new Emitter(redis.client, { key: redis.keys.socketIoChannel() });
   }
@@ -70,6 +72,8 @@ export class ScoreboardService implements OnApplicationBootstrap, OnApplicationS
           lastSecond: { start: lastStart.toISOString(), ...(seconds.get(broadcastId) ?? emptyFigures()) },
           totals: { ...total, concurrentViewers, peakViewers, uniqueViewers: Number(counts?.[i]?.[1] ?? 0) },
         };
+        const stream = this.streamHealth.of(broadcastId, now);
+        if (stream) tick.stream = stream;
         this.emitter.to(SocketRooms.broadcastAdmin(broadcastId)).emit(SocketEvents.StatsTick, tick);
       });
     } catch (err) {

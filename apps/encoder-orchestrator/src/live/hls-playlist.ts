@@ -59,7 +59,8 @@ export class LivePlaylist {
   }
 
   render(): string {
-    const target = Math.max(1, ...this.segments.map((s) => Math.ceil(s.duration - 0.0005)));
+    // the spec: each EXTINF rounded to the nearest integer is at most the target duration
+    const target = Math.max(1, ...this.segments.map((s) => Math.round(s.duration)));
     const lines = [
       '#EXTM3U',
       '#EXT-X-VERSION:3',
@@ -77,12 +78,12 @@ export class LivePlaylist {
 }
 
 /** The master playlist: every rung, highest first. */
-export function renderMaster(rungs: Rung[], frameRate: number): string {
+export function renderMaster(rungs: Rung[], frameRate: number, videoCodec = 'avc1.4d401f'): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
   for (const r of [...rungs].sort((a, b) => b.height - a.height)) {
     const bandwidth = Math.round((r.videoKbps * 1.2 + r.audioKbps) * 1000);
     lines.push(
-      `#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},AVERAGE-BANDWIDTH=${(r.videoKbps + r.audioKbps) * 1000},RESOLUTION=${r.width}x${r.height},FRAME-RATE=${frameRate.toFixed(3)},CODECS="avc1.4d401f,mp4a.40.2"`,
+      `#EXT-X-STREAM-INF:BANDWIDTH=${bandwidth},AVERAGE-BANDWIDTH=${(r.videoKbps + r.audioKbps) * 1000},RESOLUTION=${r.width}x${r.height},FRAME-RATE=${frameRate.toFixed(3)},CODECS="${videoCodec},mp4a.40.2"`,
       `${r.name}/index.m3u8`,
     );
   }

@@ -121,7 +121,8 @@ export class LivePipeline {
         this.pending.set(r.name, []);
         await mkdir(path.join(this.liveDir, r.name), { recursive: true });
       }
-      await this.writeAtomic(path.join(this.liveDir, 'master.m3u8'), renderMaster(this.rungs, this.settings.fps));
+      await this.writeAtomic(path.join(this.liveDir, 'master.m3u8'), // ultrafast encodes without CABAC: x264 makes it Constrained Baseline, and CODECS must say so
+      renderMaster(this.rungs, this.settings.fps, this.settings.preset === 'ultrafast' ? 'avc1.42e01f' : 'avc1.4d401f'));
     }
     const part = await this.recording.startPart(new Date());
     const workDir = path.join(this.settings.storageDir, 'work', this.broadcastId, `s${part.index}`);

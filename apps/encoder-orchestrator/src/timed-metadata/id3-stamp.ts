@@ -96,3 +96,42 @@ export function stampId3(segment: Buffer, tags: Array<{ tag: Buffer; offsetSecon
   const pes = tags.map(({ tag, offsetSeconds }) => writer.id3(tag, base + Math.max(0, offsetSeconds) * 90_000, STAMP_ID3_PID));
   return Buffer.concat([ts, ...pes]);
 }
+
+/** The ID3 tags carried by the timed_id3 streams of a TS segment, PES reassembled (tests and tools). */
+export function id3TagsInTs(ts: Buffer): Buffer[] {
+  const id3Pids = new Set<number>();
+  let pmtPid: number | null = null;
+  const open = new Map<number, Buffer[]>();
+  const tags: Buffer[] = [];
+  const flush = (pid: number) => {
+    const parts = open.get(pid);
+    open.delete(pid);
+    if (!parts) return;
+    const pes = Buffer.concat(parts);
+    if (pes.length > 9 && pes[0] === 0 && pes[1] === 0 && pes[2] === 1) tags.push(pes.subarray(9 + pes[8]));
+  };
+  for (let i = 0; i + PACKET <= ts.length; i += PACKET) {
+    if (ts[i] !== 0x47) continue;
+    const pid = pidOf(ts, i);
+    const pusi = (ts[i + 1] & 0x40) !== 0;
+    const p = payloadStart(ts, i);
+    if (p < 0) continue;
+    if (pid === 0 && pusi) {
+      const s = p + 1 + ts[p];
+      pmtPid = ((ts[s + 10] & 0x1f) << 8) | ts[s + 11];
+    } else if (pid === pmtPid && pusi) {
+      const s = p + 1 + ts[p];
+      const end = s + 3 + (((ts[s + 1] & 0x0f) << 8) | ts[s + 2]) - 4;
+      let q = s + 12 + (((ts[s + 10] & 0x0f) << 8) | ts[s + 11]);
+      while (q + 5 <= end) {
+        if (ts[q] === 0x15) id3Pids.add(((ts[q + 1] & 0x1f) << 8) | ts[q + 2]);
+        q += 5 + (((ts[q + 3] & 0x0f) << 8) | ts[q + 4]);
+      }
+    } else if (id3Pids.has(pid)) {
+      if (pusi) flush(pid);
+      if (pusi || open.has(pid)) open.set(pid, [...(open.get(pid) ?? []), ts.subarray(p, i + PACKET)]);
+    }
+  }
+  for (const pid of [...open.keys()]) flush(pid);
+  return tags;
+}
