@@ -113,9 +113,11 @@ const transcoders = (encoderPid) =>
     })
     .map(Number);
 
+/** the newest media sequence number listed in a rung's playlist (old segment files get deleted) */
 const segmentsIn = (id, rung) => {
   try {
-    return readdirSync(path.join(storage, 'live', id, rung)).filter((f) => f.endsWith('.ts')).length;
+    const listed = readFileSync(path.join(storage, 'live', id, rung, 'index.m3u8'), 'utf8').split('\n').filter((l) => l.endsWith('.ts'));
+    return listed.length ? Number(listed[listed.length - 1].replace('.ts', '')) + 1 : 0;
   } catch {
     return 0;
   }
@@ -129,7 +131,8 @@ async function main() {
   const encoder = await startApp('encoder-orchestrator', {
     ENCODER_RTMP_PORT: String(rtmpPort),
     ENCODER_STORAGE_DIR: storage,
-    ENCODER_MAX_STREAMS: String(params.maxStreams + 2),
+    // the shows of earlier steps keep their slot through the reconnect window
+    ENCODER_MAX_STREAMS: String(params.maxStreams * 3 + 2),
     ENCODER_REPLICA_ID: `bench-${randomUUID().slice(0, 8)}`,
   });
   const seller = `seller-${randomUUID()}`;

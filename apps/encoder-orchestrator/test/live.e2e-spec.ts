@@ -24,6 +24,7 @@ describe('live video', () => {
   let encoder: AppProcess;
   let rtmpPort: number;
   let browser: Browser | undefined;
+  let page: Awaited<ReturnType<typeof playerPage>> | undefined;
   const seller = `seller-${randomUUID()}`;
   const api = () => http(management.url, tokenFor(seller, ['seller']));
   let show: { id: string };
@@ -58,6 +59,7 @@ describe('live video', () => {
   afterAll(async () => {
     pusher?.kill('SIGKILL');
     await browser?.close();
+    await page?.close();
     redis.disconnect();
     await Promise.all([management, encoder].map((a) => a?.stop()));
     rmSync(storage, { recursive: true, force: true });
@@ -134,7 +136,7 @@ describe('live video', () => {
   });
 
   it('stamps a pinned product into the segments as ID3 and the player fires it as a metadata cue', async () => {
-    const page = await playerPage();
+    page = await playerPage();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
     const tab = await browser.newPage();
     await tab.goto(page.url);
@@ -171,7 +173,6 @@ describe('live video', () => {
 
     const metadata = readFileSync(path.join(storage, 'recordings', show.id, 'metadata.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(metadata).toEqual(expect.arrayContaining([expect.objectContaining({ overlayId: product.id, action: 'show', kind: 'product' })]));
-    await page.close();
   });
 
   it('continues the same playlist after a discontinuity when the encoder comes back within 30 s', async () => {
