@@ -53,7 +53,8 @@ interface Session {
   n: number;
   ffmpeg: ChildProcess;
   workDir: string;
-  baseMsn: number;
+  /** per rung: the public media sequence number of this session's first segment */
+  baseMsn: Map<string, number>;
   next: Map<string, number>;
   exited: Promise<void>;
   stopping: boolean;
@@ -128,7 +129,10 @@ export class LivePipeline {
     const workDir = path.join(this.settings.storageDir, 'work', this.broadcastId, `s${part.index}`);
     await rm(workDir, { recursive: true, force: true });
     for (const r of this.rungs) await mkdir(path.join(workDir, r.name), { recursive: true });
-    const baseMsn = Math.max(0, ...[...this.playlists.values()].map((p) => p.nextMsn));
+    // each rung continues its own sequence without a gap (a player infers numbers from the
+    // position in the playlist); rungs that ended their last session evenly stay aligned
+    const baseMsn = new Map([...this.playlists].map(([name, p]) => [name, p.nextMsn]));
+    if (new Set(baseMsn.values()).size > 1) this.logger.warn(`show ${this.broadcastId}: rungs resume at different segment numbers ${JSON.stringify([...baseMsn])}`);
     const args = ffmpegArgs({
       rungs: this.rungs,
       workDir,
@@ -166,7 +170,7 @@ export class LivePipeline {
     ffmpeg.once('error', (err) => this.logger.error(`ffmpeg for show ${this.broadcastId} failed to start: ${err.message}`));
     void session.exited.then(() => this.onExit(session));
     this.timer ??= setInterval(() => void this.tick(), 100);
-    this.logger.log(`show ${this.broadcastId}: session ${part.index} started (${this.rungs.map((r) => r.name).join('/')}, media sequence ${baseMsn})`);
+    this.logger.log(`show ${this.broadcastId}: session ${part.index} started (${this.rungs.map((r) => r.name).join('/')}, media sequence ${Math.max(...baseMsn.values())})`);
     return part.index;
   }
 
@@ -347,7 +351,7 @@ export class LivePipeline {
           const due = queue.filter((t) => t.at < end);
           this.pending.set(r.name, queue.filter((t) => t.at >= end));
           const stamped = stampId3(bytes, due.map((t) => ({ tag: t.tag, offsetSeconds: Math.min(seg.duration, Math.max(0, (t.at - pdt.getTime()) / 1000)) })));
-          const msn = s.baseMsn + seg.index;
+          const msn = s.baseMsn.get(r.name)! + seg.index;
           await this.writeAtomic(path.join(this.liveDir, r.name, `${msn}.ts`), stamped);
           const dropped = pl.add({ msn, uri: `${msn}.ts`, duration: seg.duration, programDateTime: pdt, discontinuity: seg.index === 0 && msn > 0 });
           for (const d of dropped) void rm(path.join(this.liveDir, r.name, `${d.msn - this.settings.windowSegments * 3}.ts`), { force: true });
