@@ -82,6 +82,8 @@ function onFrame() {
   if (window.t0) window.lat.push(now - (window.t0 + (n * 1000) / ${params.fps}));
   v.requestVideoFrameCallback(onFrame);
 }
+window.metaCues = () => Array.from(v.textTracks).filter((t) => t.kind === 'metadata').flatMap((t) => Array.from(t.cues || []))
+  .map((q) => ({ start: q.startTime, data: q.value && q.value.data }));
 window.start = (src) => { const hls = new Hls(); hls.loadSource(src); hls.attachMedia(v); v.play().catch(() => {}); v.requestVideoFrameCallback(onFrame); };
 </script></body></html>`;
   const server = http.createServer((req, res) =>
@@ -173,13 +175,14 @@ async function main() {
     await call('POST', `/v1/broadcasts/${show.id}/products`, { productId: product.id }, admin);
     const postAt = Date.now();
     await call('POST', `/v1/broadcasts/${show.id}/products/${product.id}/pin`, undefined, admin);
-    for (let w = 0; w < 200; w++) {
-      const cue = (await tab.evaluate('window.cues')).find((c) => c.data && c.data.includes(product.id));
-      if (cue) {
-        cueMs.push(cue.at - postAt);
+    // fired = the cue exists and playback has reached its start
+    for (let w = 0; w < 400; w++) {
+      const cue = (await tab.evaluate('window.metaCues()')).find((c) => c.data && c.data.includes(product.id));
+      if (cue && (await tab.evaluate('document.getElementById("v").currentTime')) >= cue.start) {
+        cueMs.push(Date.now() - postAt);
         break;
       }
-      await sleep(50);
+      await sleep(25);
     }
     await sleep((params.seconds * 1000) / pins - 2_000);
   }

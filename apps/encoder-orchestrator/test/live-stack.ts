@@ -44,6 +44,9 @@ v.textTracks.addEventListener('addtrack', (ev) => {
   t.mode = 'hidden';
   t.addEventListener('cuechange', () => { for (const c of t.activeCues || []) window.cues.push({ at: Date.now(), info: c.value && c.value.info, data: c.value && c.value.data }); });
 });
+// every cue of the metadata tracks, with the time it fires at (the player reached it once currentTime passed startTime)
+window.metaCues = () => Array.from(v.textTracks).filter((t) => t.kind === 'metadata').flatMap((t) => Array.from(t.cues || []))
+  .map((c) => ({ start: c.startTime, info: c.value && c.value.info, data: c.value && c.value.data }));
 window.start = (src) => {
   const hls = new Hls();
   hls.on(Hls.Events.FRAG_PARSING_METADATA, (_e, d) => d.samples.forEach((s) => window.samples.push({ at: Date.now(), pts: s.pts })));

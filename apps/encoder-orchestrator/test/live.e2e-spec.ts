@@ -162,9 +162,15 @@ describe('live video', () => {
     );
     expect(JSON.parse(tag.value)).toMatchObject({ v: 1, broadcastId: show.id, action: 'show', key: 'pin', overlay: { kind: 'product', id: product.id } });
 
+    // the cue hls.js made from the tag, and the playhead reaching its frame
     const cue = await waitFor(
-      'the metadata cue in the player',
-      async () => (await tab.evaluate<Array<{ info: string; data: string }>>('window.cues')).find((c) => c.data?.includes(product.id)),
+      'the metadata cue in the player, reached by playback',
+      async () => {
+        const cues = await tab.evaluate<Array<{ start: number; info: string; data: string }>>('window.metaCues()');
+        const found = cues.find((c) => c.data?.includes(product.id));
+        const now = await tab.evaluate<number>('document.getElementById("v").currentTime');
+        return found && now >= found.start ? found : undefined;
+      },
       { timeoutMs: 30_000, everyMs: 200 },
     );
     expect(cue.info).toBe('live.overlay');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { RecordingWriter } from '../recording/recording.writer';
 import { OVERLAY_ID3_DESCRIPTION, id3Tag } from '../timed-metadata/id3';
-import { stampId3 } from '../timed-metadata/id3-stamp';
+import { audioIn, stampId3 } from '../timed-metadata/id3-stamp';
 import { LivePlaylist, Rung, parseMediaPlaylist, renderMaster } from './hls-playlist';
 import { ffmpegArgs, ladderFor } from './ladder';
 
@@ -56,6 +56,9 @@ interface Session {
   /** per rung: the public media sequence number of this session's first segment */
   baseMsn: Map<string, number>;
   next: Map<string, number>;
+  /** per rung: segments of this session listed so far, and whether audio has started */
+  published: Map<string, number>;
+  audioStarted: Set<string>;
   exited: Promise<void>;
   stopping: boolean;
   firstPdtSet: boolean;
@@ -149,6 +152,8 @@ export class LivePipeline {
       workDir,
       baseMsn,
       next: new Map(this.rungs.map((r) => [r.name, 0])),
+      published: new Map(this.rungs.map((r) => [r.name, 0])),
+      audioStarted: new Set(),
       exited: new Promise((resolve) => ffmpeg.once('close', () => resolve())),
       stopping: false,
       firstPdtSet: false,
@@ -346,14 +351,22 @@ export class LivePipeline {
           s.pdtAnchor ??= Date.now() - seg.duration * 1000;
           const pdt = new Date(s.pdtAnchor + s.elapsed.get(r.name)! * 1000);
           s.elapsed.set(r.name, s.elapsed.get(r.name)! + seg.duration);
+          if (!s.audioStarted.has(r.name)) {
+            const audio = audioIn(bytes);
+            // a leading video-only segment of a session with audio would break MSE players
+            if (audio.declared && !audio.present) continue;
+            s.audioStarted.add(r.name);
+          }
           const end = pdt.getTime() + seg.duration * 1000;
           const queue = this.pending.get(r.name)!;
           const due = queue.filter((t) => t.at < end);
           this.pending.set(r.name, queue.filter((t) => t.at >= end));
           const stamped = stampId3(bytes, due.map((t) => ({ tag: t.tag, offsetSeconds: Math.min(seg.duration, Math.max(0, (t.at - pdt.getTime()) / 1000)) })));
-          const msn = s.baseMsn.get(r.name)! + seg.index;
+          const nth = s.published.get(r.name)!;
+          s.published.set(r.name, nth + 1);
+          const msn = s.baseMsn.get(r.name)! + nth;
           await this.writeAtomic(path.join(this.liveDir, r.name, `${msn}.ts`), stamped);
-          const dropped = pl.add({ msn, uri: `${msn}.ts`, duration: seg.duration, programDateTime: pdt, discontinuity: seg.index === 0 && msn > 0 });
+          const dropped = pl.add({ msn, uri: `${msn}.ts`, duration: seg.duration, programDateTime: pdt, discontinuity: nth === 0 && msn > 0 });
           for (const d of dropped) void rm(path.join(this.liveDir, r.name, `${d.msn - this.settings.windowSegments * 3}.ts`), { force: true });
           changed = true;
           if (!s.firstPdtSet) {

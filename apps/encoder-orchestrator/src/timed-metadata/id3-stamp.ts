@@ -135,3 +135,36 @@ export function id3TagsInTs(ts: Buffer): Buffer[] {
   for (const pid of [...open.keys()]) flush(pid);
   return tags;
 }
+
+/**
+ * Whether the PMT declares an audio stream and whether any audio PES starts in the segment.
+ * ffmpeg's first segment of a session can hold video only (the audio encoder's delay); a
+ * player that builds its buffers from such a segment fails when audio then arrives, so the
+ * packager holds those back.
+ */
+export function audioIn(ts: Buffer): { declared: boolean; present: boolean } {
+  let pmtPid: number | null = null;
+  const audio = new Set<number>();
+  for (let i = 0; i + PACKET <= ts.length; i += PACKET) {
+    if (ts[i] !== 0x47) continue;
+    const pid = pidOf(ts, i);
+    const pusi = (ts[i + 1] & 0x40) !== 0;
+    const p = payloadStart(ts, i);
+    if (p < 0 || !pusi) continue;
+    if (pid === 0 && pmtPid === null) {
+      const s = p + 1 + ts[p];
+      pmtPid = ((ts[s + 10] & 0x1f) << 8) | ts[s + 11];
+    } else if (pid === pmtPid && audio.size === 0) {
+      const s = p + 1 + ts[p];
+      const end = s + 3 + (((ts[s + 1] & 0x0f) << 8) | ts[s + 2]) - 4;
+      let q = s + 12 + (((ts[s + 10] & 0x0f) << 8) | ts[s + 11]);
+      while (q + 5 <= end) {
+        if ([0x0f, 0x11, 0x03, 0x04, 0x81].includes(ts[q])) audio.add(((ts[q + 1] & 0x1f) << 8) | ts[q + 2]);
+        q += 5 + (((ts[q + 3] & 0x0f) << 8) | ts[q + 4]);
+      }
+    } else if (audio.has(pid)) {
+      return { declared: true, present: true };
+    }
+  }
+  return { declared: audio.size > 0, present: false };
+}
