@@ -166,10 +166,13 @@ describe('live video', () => {
     const cue = await waitFor(
       'the metadata cue in the player, reached by playback',
       async () => {
-        const cues = await tab.evaluate<Array<{ start: number; info: string; data: string }>>('window.metaCues()');
-        const found = cues.find((c) => c.data?.includes(product.id));
-        const now = await tab.evaluate<number>('document.getElementById("v").currentTime');
-        return found && now >= found.start ? found : undefined;
+        const state = await tab.evaluate<{ cues: Array<{ start: number; info: string; data: string }>; t: number; errors: string[]; samples: unknown[] }>(
+          '({ cues: window.metaCues(), t: document.getElementById("v").currentTime, errors: window.errors, samples: window.samples })',
+        );
+        const found = state.cues.find((c) => c.data?.includes(product.id));
+        if (found && state.t >= found.start) return found;
+        // what the timeout message shows
+        throw new Error(JSON.stringify({ ...state, cues: state.cues.map((c) => c.start) }));
       },
       { timeoutMs: 30_000, everyMs: 200 },
     );
