@@ -1,4 +1,4 @@
-import { TsWriter, crc32mpeg } from './id3';
+import { TsWriter, crc32mpeg, id3TimestampTag } from './id3';
 
 const PACKET = 188;
 /** ffmpeg numbers its streams from 0x100; this one stays clear of them. */
@@ -93,8 +93,9 @@ export function stampId3(segment: Buffer, tags: Array<{ tag: Buffer; offsetSecon
   }
   const writer = new TsWriter();
   const base = firstPts ?? 0;
+  const stamp = firstPts === null ? [] : [writer.id3(id3TimestampTag(firstPts), firstPts, STAMP_ID3_PID)];
   const pes = tags.map(({ tag, offsetSeconds }) => writer.id3(tag, base + Math.max(0, offsetSeconds) * 90_000, STAMP_ID3_PID));
-  return Buffer.concat([ts, ...pes]);
+  return Buffer.concat([ts, ...stamp, ...pes]);
 }
 
 /** The ID3 tags carried by the timed_id3 streams of a TS segment, PES reassembled (tests and tools). */

@@ -40,10 +40,12 @@ describe('ID3 timed metadata', () => {
     const out = stampId3(seg, [{ tag: id3Tag('live.overlay', big), offsetSeconds: 0.5 }]);
     expect(out.length % 188).toBe(0);
     const tags = id3TagsInTs(out);
-    expect(tags).toHaveLength(1);
-    expect(findTxxxFrames(tags[0])[0].value).toBe(big);
-    // the PES carries firstPts + 0.5 s
-    const pes = out.subarray(seg.length);
+    // the per-segment timestamp tag (PRIV), then the overlay
+    expect(tags).toHaveLength(2);
+    expect(tags[0].includes(Buffer.from('com.apple.streaming.transportStreamTimestamp'))).toBe(true);
+    expect(findTxxxFrames(tags[1])[0].value).toBe(big);
+    // the overlay's PES carries firstPts + 0.5 s
+    const pes = out.subarray(seg.length + 188);
     const p = 4 + (((pes[3] >> 4) & 3) === 3 ? 1 + pes[4] : 0);
     const pts = ((pes[p + 9] >> 1) & 7) * 2 ** 30 + ((pes.readUInt16BE(p + 10) >> 1) << 15) + (pes.readUInt16BE(p + 12) >> 1);
     expect(pts).toBe(900_000 + 45_000);

@@ -20,6 +20,23 @@ export function id3Tag(description?: string, value?: string): Buffer {
   return Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([0x04, 0x00, 0x00]), syncsafe(content.length), content]);
 }
 
+/**
+ * Apple's transport-stream timestamp tag (a PRIV frame owned by
+ * `com.apple.streaming.transportStreamTimestamp`, 33-bit PTS): players skip it as a cue, but
+ * hls.js creates its metadata track on the first tag it sees. Sent in every segment so the
+ * track exists before an overlay arrives: a track created for the overlay's own tag loses
+ * that first cue in Chromium (the track element's empty WebVTT source loads after it).
+ */
+export function id3TimestampTag(pts90k: number): Buffer {
+  const owner = Buffer.from('com.apple.streaming.transportStreamTimestamp\0', 'latin1');
+  const ts = Buffer.alloc(8);
+  ts.writeUInt32BE(Math.floor(pts90k / 2 ** 32) & 0x1, 0);
+  ts.writeUInt32BE(pts90k % 2 ** 32 >>> 0, 4);
+  const body = Buffer.concat([owner, ts]);
+  const frame = Buffer.concat([Buffer.from('PRIV', 'latin1'), syncsafe(body.length), Buffer.from([0, 0]), body]);
+  return Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.from([0x04, 0x00, 0x00]), syncsafe(frame.length), frame]);
+}
+
 /** The TXXX frames of the ID3 tags found anywhere in `data` (a small parser, for tests and tools). */
 export function findTxxxFrames(data: Buffer): Array<{ description: string; value: string }> {
   const out: Array<{ description: string; value: string }> = [];
