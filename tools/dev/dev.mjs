@@ -62,7 +62,7 @@ async function main() {
   }
   say('infrastructure');
   await run(process.execPath, ['tools/infra/infra.mjs', 'up']);
-  // encoder-orchestrator's replay pipeline runs ffmpeg/ffprobe
+  // encoder-orchestrator's live and replay pipelines run ffmpeg/ffprobe
   await run(process.execPath, ['tools/infra/debian-packages.mjs', 'ffmpeg']);
   say('building every app');
   await run(nx, ['run-many', '-t', 'build', '--outputStyle=stream'], nxEnv);

@@ -7,7 +7,7 @@ import { useAuth } from './auth';
 import { Scoreboard } from './Charts';
 import type { WebConfig } from './config';
 
-export type Tick = StatsTick & { stream?: Record<string, unknown> };
+export type Tick = StatsTick;
 
 export interface ShowRoom {
   client: ViewerClient;

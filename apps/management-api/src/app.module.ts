@@ -12,10 +12,11 @@ import { OutboxModule } from './outbox/outbox.module';
 import { PollsModule } from './polls/polls.module';
 import { ProductsModule } from './products/products.module';
 import { SeedModule } from './seed/seed.module';
+import { StreamKeysModule } from './stream-keys/stream-keys.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return appModule(AppModule, AppConfig, { service: SERVICE, config, kafka: true, redis: true, database: databaseSpec }, [OutboxModule, BroadcastsModule, ProductsModule, CouponsModule, NoticesModule, PollsModule, ModerationModule, AuditModule, MirrorModule, SeedModule]);
+    return appModule(AppModule, AppConfig, { service: SERVICE, config, kafka: true, redis: true, database: databaseSpec }, [OutboxModule, BroadcastsModule, ProductsModule, CouponsModule, NoticesModule, PollsModule, ModerationModule, AuditModule, MirrorModule, SeedModule, StreamKeysModule.forRoot(config.RTMP_INGEST_URL)]);
   }
 }

@@ -13,6 +13,11 @@ export const Groups = {
   BurstShowEnd: 'burst-api.show-end',
   AnalyticsAggregate: 'analytics.aggregate',
   EncoderReplay: 'encoder-orchestrator.replay',
+  /** per replica: each carries its own live shows */
+  EncoderLive: 'encoder-orchestrator.live',
+  ManagementStreamKeys: 'management-api.stream-key-mirror',
+  /** per replica: each keeps the latest health of every stream */
+  AnalyticsStreamHealth: 'analytics.stream-health',
 } as const;
 
 export type GroupName = (typeof Groups)[keyof typeof Groups];

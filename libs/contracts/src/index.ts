@@ -7,6 +7,7 @@ export * from './events/chat-settings';
 export * from './events/burst';
 export * from './events/presence';
 export * from './events/encoder-replay';
+export * from './events/encoder';
 export * from './chat-payloads';
 export * from './topics';
 export * from './groups';

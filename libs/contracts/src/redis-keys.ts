@@ -96,6 +96,12 @@ export function redisKeys(phase: string) {
       /** the first answer to (user, clientMessageId), kept 10 minutes */
       idempotency: (userId: string, clientMessageId: string) => key('chat-idem', `${userId}/${clientMessageId}`, 'answer'),
     },
+    streamKey: {
+      /** broadcastId of the show whose stream key hashes (sha256 hex) to `keyHash` (management-api's mirror); looked up by hash alone, so in no show's slot */
+      broadcast: (keyHash: string) => key('stream-key', keyHash, 'broadcast'),
+      /** the current key hash of a show, so a rotation can drop the old lookup */
+      current: (broadcastId: string) => show(broadcastId, 'stream-key-hash'),
+    },
     /**
      * hash userId -> ban expiry (epoch ms, 0 = no end) for every show. Platform-wide, so in no
      * show's slot: read on its own (`Bans`), never inside a per-show script or MULTI.

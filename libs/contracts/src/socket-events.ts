@@ -1,3 +1,4 @@
+import type { StreamHealth } from './events/encoder';
 import type { ChatLine } from './chat-payloads';
 import type { Overlay } from './events/overlay';
 
@@ -65,6 +66,14 @@ export interface StatsTick {
   /** the last complete second of event time */
   lastSecond: StatsFigures & { start: string };
   totals: StatsFigures & { concurrentViewers: number; peakViewers: number; uniqueViewers: number };
+  /** the live input's latest health (encoder.stream.health.v1), while the encoder reports it */
+  stream?: StatsStream;
+}
+
+/** Encoder health as the admin stats room sees it. */
+export interface StatsStream extends StreamHealth {
+  session: number;
+  at: string;
 }
 
 /** `encoder.progress`: the same fields as the Kafka event encoder.replay.progress.v1. */

@@ -7,6 +7,7 @@ import { ModerationActionV1 } from './events/moderation';
 import { OverlayChangedV1 } from './events/overlay';
 import { EncoderReplayProgressV1 } from './events/encoder-replay';
 import { ViewerPresenceV1 } from './events/presence';
+import { EncoderIngestChangedV1, EncoderStreamHealthV1, StreamKeyRotatedV1 } from './events/encoder';
 
 /**
  * Kafka topics, `<domain>.<entity>.<event>.v<N>`. A payload change is a new topic version,
@@ -24,6 +25,9 @@ export const Topics = {
   ChatSampled: 'chat.window.sampled.v1',
   ViewerPresence: 'presence.viewer.changed.v1',
   EncoderReplayProgress: 'encoder.replay.progress.v1',
+  EncoderIngest: 'encoder.ingest.changed.v1',
+  EncoderHealth: 'encoder.stream.health.v1',
+  StreamKeyRotated: 'broadcast.stream-key.rotated.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -40,6 +44,9 @@ export const TopicSchemas = {
   [Topics.ChatSampled]: ChatWindowSampledV1,
   [Topics.ViewerPresence]: ViewerPresenceV1,
   [Topics.EncoderReplayProgress]: EncoderReplayProgressV1,
+  [Topics.EncoderIngest]: EncoderIngestChangedV1,
+  [Topics.EncoderHealth]: EncoderStreamHealthV1,
+  [Topics.StreamKeyRotated]: StreamKeyRotatedV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };

@@ -40,7 +40,7 @@ export interface ViewerEvents {
   'hearts.sent': (batch: HeartBatch, total: number) => void;
   'hearts.refused': (batch: HeartBatch, error: ViewerApiError) => void;
   /** staff only, after watchStats(): analytics' live scoreboard, every second */
-  'stats.tick': (tick: StatsTick & { stream?: Record<string, unknown> }) => void;
+  'stats.tick': (tick: StatsTick) => void;
   /** staff only, after watchStats(): the replay job's progress, when the encoder reports it */
   'encoder.progress': (progress: Record<string, unknown>) => void;
   error: (error: Error) => void;

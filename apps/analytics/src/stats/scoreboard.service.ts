@@ -3,6 +3,7 @@ import { SocketEvents, SocketRooms, StatsTick } from '@live/contracts';
 import { AnalyticsRepository, emptyFigures } from '@live/analytics-data-access';
 import { RedisService } from '@live/redis';
 import { AppConfig } from '../app.config';
+import { StreamHealthService } from '../stream-health/stream-health.service';
 import { viewerSeries } from './stats.viewers';
 
 /** a show without events for this long, and not live, gets no more ticks */
@@ -25,6 +26,7 @@ export class ScoreboardService implements OnApplicationBootstrap, OnApplicationS
     private readonly repo: AnalyticsRepository,
     private readonly redis: RedisService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly streamHealth: StreamHealthService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -66,6 +68,8 @@ export class ScoreboardService implements OnApplicationBootstrap, OnApplicationS
           lastSecond: { start: lastStart.toISOString(), ...(seconds.get(broadcastId) ?? emptyFigures()) },
           totals: { ...total, concurrentViewers, peakViewers, uniqueViewers: Number(counts[i] ?? 0) },
         };
+        const stream = this.streamHealth.of(broadcastId, now);
+        if (stream) tick.stream = stream;
         this.redis.rooms.to(SocketRooms.broadcastAdmin(broadcastId)).emit(SocketEvents.StatsTick, tick);
       });
     } catch (err) {

@@ -21,6 +21,7 @@ export const ManagementErrorCode = {
   AlreadyExposed: 'ALREADY_EXPOSED',
   NotExposed: 'NOT_EXPOSED',
   BroadcastEnded: 'BROADCAST_ENDED',
+  ShowEnded: 'SHOW_ENDED',
   CouponExpired: 'COUPON_EXPIRED',
   NotPinned: 'NOT_PINNED',
   NotScheduled: 'NOT_SCHEDULED',

@@ -13,6 +13,7 @@ export class BroadcastEntity {
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt!: Date | null;
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true }) endedAt!: Date | null;
   @Column({ name: 'stream_key', type: 'text' }) streamKey!: string;
+  @Column({ name: 'stream_key_rotated_at', type: 'timestamptz', nullable: true }) streamKeyRotatedAt!: Date | null;
   @Column({ name: 'chat_slow_mode_seconds', type: 'int', default: 0 }) chatSlowModeSeconds!: number;
   @Column({ name: 'chat_display_budget', type: 'int', nullable: true }) chatDisplayBudget!: number | null;
   /** viewers the seller or an operator expects; big shows get their autoscalers pre-warmed */

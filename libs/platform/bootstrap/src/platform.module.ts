@@ -76,7 +76,7 @@ export function appModule<C extends BaseConfig>(
   module: Type,
   Config: abstract new (...args: never[]) => C,
   platform: PlatformOptions<C>,
-  features: Type[],
+  features: (Type | DynamicModule)[],
 ): DynamicModule {
   return {
     module,

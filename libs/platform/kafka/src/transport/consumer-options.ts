@@ -7,7 +7,13 @@ import { KafkaService } from '../kafka.service';
 export type EventBatch<T extends TopicName> = ConsumedEvent<T>[];
 
 /** The second argument of `@EventPattern(group, options)`: what the group reads and how. */
-export type ConsumerOptions<T extends TopicName = TopicName> = Omit<ConsumerSpec<T>, 'groupId' | 'handleBatch'>;
+export type ConsumerOptions<T extends TopicName = TopicName> = Omit<ConsumerSpec<T>, 'groupId' | 'handleBatch'> & {
+  /**
+   * Every replica gets every event (state each process keeps for itself: the shows it carries,
+   * a latest-value cache): the group becomes `<group>.<replica>`, one per process.
+   */
+  perReplica?: boolean;
+};
 
 /** Options only known at run time (from the app's config), merged over the decorator's. */
 export type ConsumerTuning = Partial<Omit<ConsumerOptions, 'topics'>>;

@@ -1,12 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import type { GroupName, TopicName } from '@live/contracts';
+import { hostname } from 'node:os';
 import { lastValueFrom } from 'rxjs';
 import type { EventConsumer } from '../event-consumer';
 import type { KafkaService } from '../kafka.service';
 import type { ConsumerOptions, ConsumerTuning, EventBatch } from './consumer-options';
 
 export const KAFKA_BATCH_TRANSPORT = Symbol('kafka-batch');
+
+/** This process among the app's replicas: the pod's name (its hostname) and the pid. */
+const replicaId = () => `${hostname().replace(/[^a-zA-Z0-9._-]/g, '-')}-${process.pid}`;
 
 /**
  * Our Kafka transport for `@nestjs/microservices`. Nest's own (ServerKafka) handles one
@@ -43,10 +47,11 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     if (!handler.isEventHandler) throw new Error(`${group}: Kafka groups take @EventPattern handlers, not @MessagePattern`);
     if (!options?.topics?.length) throw new Error(`@EventPattern('${group}') names no topics`);
     if (handler.next) throw new Error(`${group}: one handler per consumer group (two were declared)`);
+    const { perReplica, ...spec } = options;
     const consumer = this.kafka.createConsumer({
-      ...options,
+      ...spec,
       ...(this.kafka.tuning(group) as ConsumerTuning | undefined),
-      groupId: group,
+      groupId: perReplica ? `${group}.${replicaId()}` : group,
       handleBatch: (events: EventBatch<TopicName>) => this.dispatch(handler, events),
     });
     this.consumers.push(consumer);
