@@ -120,7 +120,7 @@ async function createFastifyApp(module: unknown): Promise<INestApplication> {
   });
   // the handler runs inside the correlation id (Kafka headers, logs); bound after body
   // parsing, whose stream events would lose an earlier binding
-  fastify.addHook('preHandler', (request, _reply, done) => runWithCorrelationId(request.id, done));
+  fastify.addHook('preHandler', (request, _reply, done) => runWithCorrelationId(request.id, done, true));
   // like Express: an empty JSON body is no body, a malformed one is INVALID_JSON
   const json = fastify.getDefaultJsonParser('error', 'ignore');
   fastify.removeContentTypeParser('application/json');

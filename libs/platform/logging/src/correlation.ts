@@ -3,15 +3,22 @@ import { randomUUID } from 'node:crypto';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
 
-const storage = new AsyncLocalStorage<{ correlationId: string }>();
+const storage = new AsyncLocalStorage<{ correlationId: string; http?: boolean }>();
 
 /** The id of the request or event being handled, if any. */
 export function currentCorrelationId(): string | undefined {
   return storage.getStore()?.correlationId;
 }
 
-export function runWithCorrelationId<T>(correlationId: string, fn: () => T): T {
-  return storage.run({ correlationId }, fn);
+/** `http`: bound for an HTTP request, whose own logger already names the id. */
+export function runWithCorrelationId<T>(correlationId: string, fn: () => T, http = false): T {
+  return storage.run({ correlationId, http }, fn);
+}
+
+/** The id to add to a log line: bound for work outside an HTTP request's own logger. */
+export function correlationIdForLogs(): string | undefined {
+  const store = storage.getStore();
+  return store && !store.http ? store.correlationId : undefined;
 }
 
 const VALID = /^[A-Za-z0-9._:-]{1,128}$/;

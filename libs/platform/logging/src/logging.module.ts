@@ -1,7 +1,7 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import { CORRELATION_HEADER, correlationIdFrom, currentCorrelationId, runWithCorrelationId } from './correlation';
+import { CORRELATION_HEADER, correlationIdForLogs, correlationIdFrom, runWithCorrelationId } from './correlation';
 
 export interface LoggingOptions {
   service: string;
@@ -16,7 +16,7 @@ function correlationMiddleware(req: Req, res: ServerResponse, next: () => void):
   const id = correlationIdFrom(req.id ?? req.headers[CORRELATION_HEADER]);
   req.id = id;
   if (!res.headersSent) res.setHeader(CORRELATION_HEADER, id);
-  runWithCorrelationId(id, next);
+  runWithCorrelationId(id, next, true);
 }
 
 @Global()
@@ -38,9 +38,9 @@ export class LoggingModule implements NestModule {
             customProps: (req) => ({ correlationId: (req as Req).id }),
             // outside a request's own logger (Kafka handlers, timers), the id bound for the work
             // in hand: every line a consumer writes for an event names it
-            mixin: (_merge, _level, logger) => {
-              const id = currentCorrelationId();
-              return id && !(logger as unknown as { bindings(): Record<string, unknown> }).bindings().correlationId ? { correlationId: id } : {};
+            mixin: () => {
+              const id = correlationIdForLogs();
+              return id ? { correlationId: id } : {};
             },
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
             // health probes and scrapes every few seconds would drown the useful lines
