@@ -1,21 +1,4 @@
-import react from '@vitejs/plugin-react';
-import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { webApp } from '../../tools/web/vite-app.mjs';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-// Static files for production (nx build viewer-web -> dist/apps/viewer-web); the APIs' addresses come
-// from /config.json at run time, so one build serves every environment.
-export default defineConfig({
-  root: fileURLToPath(new URL('.', import.meta.url)),
-  plugins: [react()],
-  resolve: {
-    alias: {
-      '@live/viewer-sdk': `${root}libs/viewer-sdk/src/index.ts`,
-      '@live/contracts': `${root}libs/contracts/src/index.ts`,
-    },
-  },
-  server: { host: '127.0.0.1', port: 4300, strictPort: true },
-  preview: { host: '127.0.0.1', port: 4300, strictPort: true },
-  build: { outDir: `${root}dist/apps/viewer-web`, emptyOutDir: true, chunkSizeWarningLimit: 1500 },
-});
+// nx build viewer-web -> dist/apps/viewer-web
+export default webApp('viewer-web', 4300);
