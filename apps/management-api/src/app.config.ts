@@ -11,6 +11,32 @@ export class AppConfig extends ConfigClass(
     RTMP_INGEST_URL: z.string().url().default('rtmp://127.0.0.1:1935/live'),
     /** base of the live HLS playback URLs: encoder-orchestrator's origin (or the CDN in front of it) */
     PLAYBACK_BASE_URL: z.string().url().default('http://127.0.0.1:3005/live'),
+    /** base of the replay URLs (HLS master and DASH MPD) of ended shows: encoder-orchestrator's /vod */
+    REPLAY_BASE_URL: z.string().url().default('http://127.0.0.1:3005/vod'),
+    /** coupon redemption attempts one API key may make per minute (codes must not be guessable by volume) */
+    REDEEM_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    /** ms between webhook retries, comma-separated; the first attempt is immediate (default ~27 h in all) */
+    WEBHOOK_RETRY_SCHEDULE_MS: z
+      .string()
+      .default('5000,300000,1800000,7200000,18000000,36000000,36000000')
+      .transform((s) => s.split(',').map((x) => Number(x.trim())))
+      .pipe(z.array(z.number().int().min(1)).min(1)),
+    /** an endpoint failing without a single success for this long is disabled (default 24 h) */
+    WEBHOOK_DISABLE_AFTER_MS: z.coerce.number().int().min(1).default(24 * 3600_000),
+    /** a receiver gets this long to answer before the attempt counts as failed */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+    /** requests in flight to receivers at once, per process: slow receivers never pile up */
+    WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+    /** how often the delivery worker looks for due deliveries (ms); new events also wake it */
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(10).default(1000),
+    /**
+     * SSRF: webhook URLs may not resolve to loopback, link-local or private addresses unless
+     * their host (name or IP) is listed here, comma-separated; for local testing only
+     */
+    WEBHOOK_ALLOWED_HOSTS: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)),
     /** seed a demo show with products, a coupon and a poll at start-up (npm run dev sets it) */
     SEED_DEMO: z.stringbool().default(false),
   }),

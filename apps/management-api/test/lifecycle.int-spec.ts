@@ -28,7 +28,10 @@ describe('management-api lifecycle', () => {
     const created = await api.post('/v1/broadcasts', { title: 'Spring sale', scheduledAt: '2030-03-01T10:00:00Z' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ title: 'Spring sale', sellerId: seller, status: 'scheduled', startedAt: null });
-    expect(created.body.ingest.streamKey).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    // the secret stream key is only on its own endpoint, never in a show's view
+    expect(created.body.ingest).toEqual({ url: expect.stringMatching(/^rtmp:/) });
+    expect(JSON.stringify(created.body)).not.toMatch(/streamKey/);
+    expect((await api.get(`/v1/broadcasts/${created.body.id}/stream-key`)).body.streamKey).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     const id = created.body.id;
 
     const endEarly = await api.post(`/v1/broadcasts/${id}/end`);

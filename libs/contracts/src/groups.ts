@@ -16,6 +16,10 @@ export const Groups = {
   /** per replica: each carries its own live shows */
   EncoderLive: 'encoder-orchestrator.live',
   ManagementStreamKeys: 'management-api.stream-key-mirror',
+  /** won claims get their coupon codes, votes a viewer can list */
+  ManagementCommerce: 'management-api.commerce',
+  /** events turned into webhook deliveries (the outbox the delivery worker sends from) */
+  ManagementWebhooks: 'management-api.webhooks',
   /** per replica: each keeps the latest health of every stream */
   AnalyticsStreamHealth: 'analytics.stream-health',
 } as const;

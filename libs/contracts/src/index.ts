@@ -8,6 +8,7 @@ export * from './events/burst';
 export * from './events/presence';
 export * from './events/encoder-replay';
 export * from './events/encoder';
+export * from './events/commerce';
 export * from './chat-payloads';
 export * from './topics';
 export * from './groups';

@@ -107,6 +107,10 @@ export function redisKeys(phase: string) {
      * show's slot: read on its own (`Bans`), never inside a per-show script or MULTI.
      */
     globalBans: () => key('platform', 'all', 'bans'),
+    commerce: {
+      /** redemption attempts of one API key in one window (INCR + EXPIRE): codes are not guessable by volume */
+      redeemAttempts: (apiKeyId: string, window: number) => key('redeem-rate', apiKeyId, String(window)),
+    },
     /**
      * The socket.io Redis adapter's channel prefix, so phases do not hear each other. A pub/sub
      * channel, not a key: on a cluster, PUBLISH reaches the subscribers on every node.

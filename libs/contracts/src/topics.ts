@@ -3,6 +3,7 @@ import { BroadcastLifecycleV1 } from './events/broadcast';
 import { ChatAcceptedV1, ChatWindowSampledV1 } from './events/chat';
 import { BroadcastChatSettingsV1 } from './events/chat-settings';
 import { CouponClaimedV1, HeartsTappedV1, PollVotedV1 } from './events/burst';
+import { CouponRedeemedV1 } from './events/commerce';
 import { ModerationActionV1 } from './events/moderation';
 import { OverlayChangedV1 } from './events/overlay';
 import { EncoderReplayProgressV1 } from './events/encoder-replay';
@@ -28,6 +29,7 @@ export const Topics = {
   EncoderIngest: 'encoder.ingest.changed.v1',
   EncoderHealth: 'encoder.stream.health.v1',
   StreamKeyRotated: 'broadcast.stream-key.rotated.v1',
+  CouponRedeemed: 'commerce.coupon.redeemed.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -47,6 +49,7 @@ export const TopicSchemas = {
   [Topics.EncoderIngest]: EncoderIngestChangedV1,
   [Topics.EncoderHealth]: EncoderStreamHealthV1,
   [Topics.StreamKeyRotated]: StreamKeyRotatedV1,
+  [Topics.CouponRedeemed]: CouponRedeemedV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };

@@ -19,7 +19,8 @@ export interface BroadcastView {
   status: BroadcastEntity['status'];
   startedAt: string | null;
   endedAt: string | null;
-  ingest: { url: string; streamKey: string };
+  /** where the seller pushes; the secret stream key only from GET /v1/broadcasts/:id/stream-key */
+  ingest: { url: string };
   chat: { slowModeSeconds: number; displayBudgetPerSecond: number | null };
   expectedAudience: number | null;
   playbackUrl: string;
@@ -43,7 +44,7 @@ export class BroadcastsService {
       status: b.status,
       startedAt: b.startedAt?.toISOString() ?? null,
       endedAt: b.endedAt?.toISOString() ?? null,
-      ingest: { url: this.config.RTMP_INGEST_URL, streamKey: b.streamKey },
+      ingest: { url: this.config.RTMP_INGEST_URL },
       chat: { slowModeSeconds: b.chatSlowModeSeconds, displayBudgetPerSecond: b.chatDisplayBudget },
       expectedAudience: b.expectedAudience ?? null,
       // a placeholder until the encoder serves it
@@ -79,6 +80,10 @@ export class BroadcastsService {
         expectedAudience: dto.expectedAudience ?? null,
       });
       await m.getRepository(BroadcastEntity).insert(b);
+      // the catalogue shows the seller's own name until it sets another (PUT /v1/sellers/:id/profile)
+      if (!isStaff(user) && user.name) {
+        await m.query('INSERT INTO management.seller_profiles (seller_id, display_name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [sellerId, user.name]);
+      }
       const saved = await m.getRepository(BroadcastEntity).findOneByOrFail({ id: b.id });
       emit(Topics.BroadcastLifecycle, b.id, { broadcastId: b.id, sellerId, status: 'scheduled', at: new Date().toISOString() });
       audit('broadcast.create', { type: 'broadcast', id: b.id, broadcastId: b.id }, { title: dto.title });

@@ -26,6 +26,8 @@ export const ManagementErrorCode = {
   NotPinned: 'NOT_PINNED',
   NotScheduled: 'NOT_SCHEDULED',
   NotSellersProduct: 'NOT_SELLERS_PRODUCT',
+  OutOfStock: 'OUT_OF_STOCK',
+  ReservationMismatch: 'RESERVATION_MISMATCH',
 } as const;
 export type ManagementErrorCode = CodeOf<typeof ManagementErrorCode>;
 

@@ -1,14 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiKeyOrJwtGuard } from '../api-keys/api-keys.guard';
 import { AllowRoles, CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
 import { IdParam, Dto, ZodPipe, openApiSchema } from '../common/validation';
-import { AddShowProduct, CreateProduct, ProductQuery, ReorderShowProducts, ShowProductParams, UpdateProduct } from './products.dto';
+import { AddShowProduct, CreateProduct, ProductQuery, ReorderShowProducts, ReservationParams, ReserveStock, ShowProductParams, UpdateProduct } from './products.dto';
 import { ProductsService } from './products.service';
 
 @ApiTags('products')
 @ApiBearerAuth()
+@ApiSecurity('api-key')
 @Controller('v1/products')
-@UseGuards(JwtAuthGuard)
+@UseGuards(ApiKeyOrJwtGuard)
 @AllowRoles('admin', 'operator', 'seller')
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
@@ -33,9 +36,30 @@ export class ProductsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change a product; where it is pinned, viewers get the new price and stock at once (overlay.show)' })
   @ApiBody({ schema: openApiSchema(UpdateProduct) })
   update(@CurrentUser() user: Principal, @Param(new ZodPipe(IdParam)) p: Dto<typeof IdParam>, @Body(new ZodPipe(UpdateProduct)) dto: Dto<typeof UpdateProduct>) {
     return this.products.update(user, p.id, dto);
+  }
+
+  @Post(':id/reservations')
+  @ApiOperation({ summary: 'Reserve stock for the shop (atomic, never below zero: 409 OUT_OF_STOCK; idempotent by reservationId: 201 then 200)' })
+  @ApiBody({ schema: openApiSchema(ReserveStock) })
+  async reserve(
+    @CurrentUser() user: Principal,
+    @Param(new ZodPipe(IdParam)) p: Dto<typeof IdParam>,
+    @Body(new ZodPipe(ReserveStock)) dto: Dto<typeof ReserveStock>,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const r = await this.products.reserve(user, p.id, dto);
+    if (r.replayed) res.status(200);
+    return r;
+  }
+
+  @Delete(':id/reservations/:reservationId')
+  @ApiOperation({ summary: 'Release a reservation: its quantity goes back to the stock once (idempotent)' })
+  release(@CurrentUser() user: Principal, @Param(new ZodPipe(ReservationParams)) p: Dto<typeof ReservationParams>) {
+    return this.products.release(user, p.id, p.reservationId);
   }
 }
 

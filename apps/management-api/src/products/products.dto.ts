@@ -35,3 +35,15 @@ export const ReorderShowProducts = z
   .strict()
   .refine((x) => new Set(x.productIds).size === x.productIds.length, { message: 'must not repeat a product', path: ['productIds'] });
 export type ReorderShowProducts = z.infer<typeof ReorderShowProducts>;
+
+export const ReserveStock = z
+  .object({
+    /** the shop's own id for this hold (its cart or order): a retry with it reserves nothing more */
+    reservationId: z.string().trim().min(1, 'must not be empty').max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only'),
+    quantity: z.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(10_000),
+  })
+  .strict();
+export type ReserveStock = z.infer<typeof ReserveStock>;
+
+export const ReservationParams = z.object({ id: v.uuid(), reservationId: z.string().min(1).max(128) });
+export type ReservationParams = z.infer<typeof ReservationParams>;

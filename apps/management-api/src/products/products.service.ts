@@ -8,8 +8,8 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { BroadcastsService } from '../broadcasts/broadcasts.service';
 import { ManagementErrors, assertCanManage, isStaff } from '../common/access';
 import { Page, decodeCursor, toPage } from '../common/pagination';
-import { ManagementTx } from '../outbox/management-tx';
-import { AddShowProduct, CreateProduct, ProductQuery, UpdateProduct } from './products.dto';
+import { ManagementTx, TxContext } from '../outbox/management-tx';
+import { AddShowProduct, CreateProduct, ProductQuery, ReserveStock, UpdateProduct } from './products.dto';
 
 export const productView = (p: ProductEntity) => ({
   id: p.id,
@@ -22,6 +22,14 @@ export const productView = (p: ProductEntity) => ({
   createdAt: p.createdAt.toISOString(),
 });
 
+const pinOverlay = (p: ProductEntity): Overlay => ({
+  key: OverlayKeys.pin,
+  kind: 'product',
+  id: p.id,
+  data: productView(p),
+  expiresAt: null,
+  shownAt: new Date().toISOString(),
+});
 
 @Injectable()
 export class ProductsService {
@@ -74,7 +82,7 @@ export class ProductsService {
   }
 
   async update(user: Principal, id: string, dto: UpdateProduct) {
-    return this.tx.run(user, async ({ m, audit }) => {
+    return this.tx.run(user, async ({ m, emit, audit }) => {
       const p = await this.getManaged(user, id, m);
       if (dto.name !== undefined) p.name = dto.name;
       if (dto.price !== undefined) p.price = dto.price.toFixed(2);
@@ -82,9 +90,92 @@ export class ProductsService {
       if (dto.imageUrl !== undefined) p.imageUrl = dto.imageUrl;
       if (dto.stock !== undefined) p.stock = dto.stock;
       await m.getRepository(ProductEntity).save(p);
+      await this.refreshPinned(m, emit, p);
       audit('product.update', { type: 'product', id }, dto);
       return productView(p);
     });
+  }
+
+  /**
+   * Shows where the product is pinned and not over get the overlay again with the new values
+   * (same slot key: viewers' sockets replace it), in the same transaction as the change.
+   */
+  private async refreshPinned(m: EntityManager, emit: TxContext['emit'], p: ProductEntity): Promise<void> {
+    const shows: { broadcast_id: string }[] = await m.query(
+      `SELECT bp.broadcast_id FROM management.broadcast_products bp JOIN management.broadcasts b ON b.id = bp.broadcast_id
+       WHERE bp.product_id = $1 AND bp.pinned AND b.status <> 'ended'`,
+      [p.id],
+    );
+    for (const { broadcast_id: broadcastId } of shows) {
+      emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'show', key: OverlayKeys.pin, overlay: pinOverlay(p) });
+    }
+  }
+
+  /**
+   * Takes `quantity` from the stock for the shop's reservation: atomic (one conditional UPDATE,
+   * never below zero: 409 OUT_OF_STOCK) and idempotent by reservationId (a retry answers the
+   * same reservation and takes nothing more).
+   */
+  async reserve(user: Principal, productId: string, dto: ReserveStock) {
+    return this.tx.run(user, async ({ m, emit, audit }) => {
+      await this.getManaged(user, productId, m);
+      const inserted = await m.query(
+        `INSERT INTO management.stock_reservations (product_id, reservation_id, quantity, status) VALUES ($1, $2, $3, 'reserved')
+         ON CONFLICT DO NOTHING RETURNING reservation_id`,
+        [productId, dto.reservationId, dto.quantity],
+      );
+      if (inserted.length === 0) {
+        const existing = await this.reservation(m, productId, dto.reservationId);
+        if (existing.quantity !== dto.quantity) {
+          throw ManagementErrors.conflict('RESERVATION_MISMATCH', 'this reservationId was used with another quantity', 'reservationId');
+        }
+        return { ...existing, replayed: true };
+      }
+      const [rows] = await m.query('UPDATE management.products SET stock = stock - $2 WHERE id = $1 AND stock >= $2 RETURNING *', [productId, dto.quantity]);
+      if (rows.length === 0) throw ManagementErrors.conflict('OUT_OF_STOCK', 'not enough stock for this reservation', 'quantity');
+      const p = await m.getRepository(ProductEntity).findOneByOrFail({ id: productId });
+      await this.refreshPinned(m, emit, p);
+      audit('product.stock.reserve', { type: 'product', id: productId }, { reservationId: dto.reservationId, quantity: dto.quantity });
+      return { ...(await this.reservation(m, productId, dto.reservationId)), replayed: false };
+    });
+  }
+
+  /** Gives a reservation's quantity back to the stock once; releasing it again changes nothing. */
+  async release(user: Principal, productId: string, reservationId: string) {
+    return this.tx.run(user, async ({ m, emit, audit }) => {
+      await this.getManaged(user, productId, m);
+      const [rows] = await m.query(
+        `UPDATE management.stock_reservations SET status = 'released', released_at = now()
+         WHERE product_id = $1 AND reservation_id = $2 AND status = 'reserved' RETURNING quantity`,
+        [productId, reservationId],
+      );
+      if (rows.length > 0) {
+        await m.query('UPDATE management.products SET stock = stock + $2 WHERE id = $1', [productId, rows[0].quantity]);
+        const p = await m.getRepository(ProductEntity).findOneByOrFail({ id: productId });
+        await this.refreshPinned(m, emit, p);
+        audit('product.stock.release', { type: 'product', id: productId }, { reservationId });
+      }
+      return { ...(await this.reservation(m, productId, reservationId)), replayed: rows.length === 0 };
+    });
+  }
+
+  private async reservation(m: EntityManager, productId: string, reservationId: string) {
+    const [r] = await m.query(
+      `SELECT r.reservation_id, r.quantity, r.status, r.created_at, r.released_at, p.stock
+       FROM management.stock_reservations r JOIN management.products p ON p.id = r.product_id
+       WHERE r.product_id = $1 AND r.reservation_id = $2`,
+      [productId, reservationId],
+    );
+    if (!r) throw CommonErrors.notFound('reservation', 'reservationId');
+    return {
+      productId,
+      reservationId: r.reservation_id as string,
+      quantity: r.quantity as number,
+      status: r.status as 'reserved' | 'released',
+      createdAt: (r.created_at as Date).toISOString(),
+      releasedAt: (r.released_at as Date | null)?.toISOString() ?? null,
+      stock: r.stock as number,
+    };
   }
 
   // ---- the products of a show
@@ -166,15 +257,7 @@ export class ProductsService {
         await repo.update({ broadcastId, pinned: true }, { pinned: false });
         await repo.update({ broadcastId, productId }, { pinned: true });
         const p = await m.getRepository(ProductEntity).findOneByOrFail({ id: productId });
-        const overlay: Overlay = {
-          key: OverlayKeys.pin,
-          kind: 'product',
-          id: productId,
-          data: productView(p),
-          expiresAt: null,
-          shownAt: new Date().toISOString(),
-        };
-        emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'show', key: OverlayKeys.pin, overlay });
+        emit(Topics.OverlayChanged, broadcastId, { broadcastId, action: 'show', key: OverlayKeys.pin, overlay: pinOverlay(p) });
       } else {
         if (!link.pinned) throw ManagementErrors.conflict('NOT_PINNED', 'the product is not pinned', 'productId');
         await repo.update({ broadcastId, productId }, { pinned: false });

@@ -3,6 +3,7 @@ import { CreateManagement1795310000000 } from './migrations/1795310000000-create
 import { BroadcastChatSettings1795330000000 } from './migrations/1795330000000-broadcast-chat-settings';
 import { StreamKeyRotation1795350000000 } from './migrations/1795350000000-stream-key-rotation';
 import { BroadcastExpectedAudience1795360000000 } from './migrations/1795360000000-broadcast-expected-audience';
+import { ViewerCommerce1796200000000 } from './migrations/1796200000000-viewer-commerce';
 
 export * from './entities';
 export * from './stream-key-directory';
@@ -11,5 +12,5 @@ export * from './stream-key-directory';
 export const managementDatabase = {
   schema: 'management',
   entities: managementEntities,
-  migrations: [CreateManagement1795310000000, BroadcastChatSettings1795330000000, StreamKeyRotation1795350000000, BroadcastExpectedAudience1795360000000],
+  migrations: [CreateManagement1795310000000, BroadcastChatSettings1795330000000, StreamKeyRotation1795350000000, BroadcastExpectedAudience1795360000000, ViewerCommerce1796200000000],
 };
