@@ -17,6 +17,9 @@ describe('webhook URL guard (SSRF)', () => {
     expect(await checkWebhookUrl('http://169.254.169.254/latest/meta-data', [])).toMatch(/link-local/);
     expect(await checkWebhookUrl('http://localhost:9/hook', [])).toMatch(/resolves to/);
     expect(await checkWebhookUrl('http://127.0.0.1:9/hook', ['127.0.0.1'])).toBeUndefined();
+    // the allowlist is of hosts as written: a name resolving to an allowed address is not allowed
+    expect(await checkWebhookUrl('http://localhost:9/hook', ['127.0.0.1'])).toMatch(/resolves to/);
+    expect(await checkWebhookUrl('http://localhost:9/hook', ['localhost'])).toBeUndefined();
     expect(await checkWebhookUrl('https://8.8.8.8/hook', [])).toBeUndefined();
   });
 });

@@ -8,12 +8,13 @@ export function isPublicAddress(address: string): boolean {
   return ipaddr.process(address).range() === 'unicast';
 }
 
-const allowedBy = (allowlist: readonly string[], host: string, address?: string) =>
-  allowlist.includes(host.toLowerCase()) || (address !== undefined && allowlist.includes(address));
-
-/** Why a resolved target is refused, or undefined when it may be called. */
+/**
+ * Why a resolved target is refused, or undefined when it may be called. The allowlist names
+ * hosts as written in the URL (a name or an IP literal), never what a name resolves to: a
+ * public name pointed at 127.0.0.1 stays refused.
+ */
 export function refusal(host: string, address: string, allowlist: readonly string[]): string | undefined {
-  if (isPublicAddress(address) || allowedBy(allowlist, host, address)) return undefined;
+  if (isPublicAddress(address) || allowlist.includes(host.toLowerCase())) return undefined;
   return `${host} resolves to ${address}, a loopback, private or link-local address`;
 }
 
