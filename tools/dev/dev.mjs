@@ -77,8 +77,8 @@ async function main() {
     const file = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/apps/${name}/src/main.js`], {
       cwd: root,
-      // management-api seeds a demo show to play with (see README)
-      env: { LOG_PRETTY: 'true', SEED_DEMO: 'true', ...process.env, PORT: String(port) },
+      // management-api seeds a demo show to play with and may send webhooks to local receivers (see README)
+      env: { LOG_PRETTY: 'true', SEED_DEMO: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost', ...process.env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const tag = `\x1b[${colors[i % colors.length]}m${name.padEnd(20)}\x1b[0m`;
