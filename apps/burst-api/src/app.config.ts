@@ -11,5 +11,11 @@ export class AppConfig extends ConfigClass(
     HEARTS_MAX_TAPS_PER_SECOND: env.positiveInt(15),
     /** implausible batches a viewer may send in a minute before it is throttled (429) */
     HEARTS_MAX_STRIKES: env.positiveInt(5),
+    /**
+     * a viewer's taps across all their batches: at most HEARTS_MAX_TAPS_PER_SECOND per second
+     * of wall time and per second of video, with a burst of this many seconds' worth (a late
+     * batch arriving with the next one, a retry); more is refused (429 RATE_LIMITED)
+     */
+    HEARTS_PACE_BURST_SECONDS: env.positiveInt(8),
   }),
 ) {}

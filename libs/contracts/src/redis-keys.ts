@@ -85,6 +85,11 @@ export function redisKeys(phase: string) {
     hearts: {
       /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */
       batch: (broadcastId: string, userId: string, batchId: string) => tagged('hearts-batch', broadcastId, `${userId}/${batchId}:answer`),
+      /**
+       * one viewer's pace across all their batches: `<wall level>|<wall ms>|<video level>|<video ms>`
+       * (two leaky buckets of taps, one over wall time, one over video positions), kept a minute
+       */
+      pace: (broadcastId: string, userId: string) => tagged('hearts-pace', broadcastId, `${userId}:pace`),
     },
     analytics: {
       /** HyperLogLog of the viewer ids that joined the show's room */

@@ -23,6 +23,20 @@ export const SocketEvents = {
   EncoderProgress: 'encoder.progress',
 } as const;
 
+/**
+ * burst-api's own socket (viewer -> burst-api, each with an ack): the cheap channel for what a
+ * viewer sends many times a show. The HTTP endpoints stay for clients without a socket.
+ */
+export const BurstSocketEvents = {
+  /** `{ broadcastId, batchId, taps }` -> HeartsBatchAck */
+  HeartsBatch: 'hearts.batch',
+} as const;
+
+/** A heart batch's acknowledgement: as the HTTP answer, or a refusal with `retryAfter` (s) when it is a 429. */
+export type HeartsBatchAck =
+  | { ok: true; batchId: string; accepted: number; total: number }
+  | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
+
 export type SocketEventName = (typeof SocketEvents)[keyof typeof SocketEvents];
 
 /** `hearts.count`: the show's heart total, pushed at most every 500 ms */
