@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { HeartsBatchAck, redisKeys } from '@live/contracts';
+import { HeartsBatchAck, PollVoteAck, redisKeys } from '@live/contracts';
 import { testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
 import { BurstStack } from './burst-stack';
 
-// Heart batches over burst-api's socket (the same count, checks and idempotency as HTTP, on
+// Heart batches (and votes) over burst-api's socket (the same count, checks and idempotency as HTTP, on
 // both at once), the pace of a viewer across all their batches (a flood of fresh ids is
 // capped, an honest client is never refused), a batchId reused with another count, and the
 // total viewers are told once the show has ended.
@@ -102,7 +102,7 @@ describe('hearts: socket channel and anti-cheat across batches', () => {
     expect(http.status).toBe(429);
     expect(http.headers.get('retry-after')).toBe('60');
     const metrics = await (await fetch(`${stack.burst.url}/metrics`)).text();
-    expect(metrics).toMatch(/burst_heart_batches_refused_total\{[^}]*reason="pace_video"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/burst_heart_batches_refused_total\{[^}]*reason="pace_(wall|video)"[^}]*\} [1-9]/);
   });
 
   it('never refuses an honest viewer: one batch per window, 15 taps a second, positions moving with the show', async () => {
@@ -140,6 +140,25 @@ describe('hearts: socket channel and anti-cheat across batches', () => {
     const s = await connect(tokenFor(user, ['viewer']));
     expect(await send(s, { broadcastId: show, batchId: 'same', taps: [100] })).toMatchObject({ ok: false, code: 'BATCH_ID_REUSED' });
     expect(Number(await redis.get(keys.broadcast.hearts(show)))).toBe(2);
+  });
+
+  it('takes votes over the socket, one per viewer and poll whichever channel', async () => {
+    const { show } = await liveShow();
+    const poll = (await stack.seller.post(`/v1/broadcasts/${show}/polls`, { question: 'Colour?', options: ['Red', 'Blue'] })).body.id as string;
+    await stack.seller.post(`/v1/broadcasts/${show}/polls/${poll}/open`);
+    const user = `voter-${randomUUID()}`;
+    const s = await connect(tokenFor(user, ['viewer']));
+    const vote = (message: unknown) => s.timeout(10_000).emitWithAck('poll.vote', message) as Promise<PollVoteAck>;
+    const first = await waitFor('poll open in burst-api', async () => {
+      const a = await vote({ broadcastId: show, pollId: poll, option: 1 });
+      return a.ok || a.code !== 'POLL_NOT_OPEN' ? a : undefined;
+    });
+    expect(first).toMatchObject({ ok: true, voteId: expect.any(String) });
+    expect(await vote({ broadcastId: show, pollId: poll, option: 0 })).toMatchObject({ ok: false, code: 'ALREADY_VOTED' });
+    expect((await stack.as(user).post(`/v1/broadcasts/${show}/polls/${poll}/votes`, { option: 0 })).body.code).toBe('ALREADY_VOTED');
+    expect(await vote({ broadcastId: show, pollId: poll, option: 9 })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'option' });
+    expect(await vote({ broadcastId: show, pollId: 'nope', option: 0 })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'pollId' });
+    expect(await redis.hgetall(keys.poll.tally(show, poll))).toEqual({ '1': '1' });
   });
 
   it('does not tell the viewers still on an ended show that its total is 0', async () => {

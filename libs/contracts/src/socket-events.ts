@@ -30,12 +30,17 @@ export const SocketEvents = {
 export const BurstSocketEvents = {
   /** `{ broadcastId, batchId, taps }` -> HeartsBatchAck */
   HeartsBatch: 'hearts.batch',
+  /** `{ broadcastId, pollId, option }` -> PollVoteAck */
+  PollVote: 'poll.vote',
 } as const;
 
 /** A heart batch's acknowledgement: as the HTTP answer, or a refusal with `retryAfter` (s) when it is a 429. */
 export type HeartsBatchAck =
   | { ok: true; batchId: string; accepted: number; total: number }
   | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
+
+/** A vote's acknowledgement: `{ voteId }` as the HTTP 201, or a refusal as HTTP's. */
+export type PollVoteAck = { ok: true; voteId: string } | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
 
 export type SocketEventName = (typeof SocketEvents)[keyof typeof SocketEvents];
 

@@ -259,6 +259,18 @@ describe('ViewerClient', () => {
       expect(s.client.getState().hearts).toBe(33);
     });
 
+    it('votes over the socket when it is up, mapping its refusals as HTTP ones', async () => {
+      const s = setup();
+      await joined(s);
+      s.burstSocket.up();
+      s.burstSocket.ackAnswer = () => ({ ok: true, voteId: 'v-1' });
+      expect(await s.client.vote('poll-1', 2)).toEqual({ result: 'voted', voteId: 'v-1' });
+      expect(s.burstSocket.acked).toEqual([['poll.vote', { broadcastId: 'show-1', pollId: 'poll-1', option: 2 }]]);
+      s.burstSocket.ackAnswer = () => ({ ok: false, code: 'ALREADY_VOTED', message: 'once' });
+      expect(await s.client.vote('poll-1', 1)).toEqual({ result: 'already_voted', message: 'once' });
+      expect(s.calls).toHaveLength(0);
+    });
+
     it('reports a refusal acked over the socket as over HTTP', async () => {
       const s = setup({ heartWindowMs: 1000 });
       await joined(s);

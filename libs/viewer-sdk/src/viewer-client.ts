@@ -1,4 +1,4 @@
-import type { Ack, ChatBatch, HeartsBatchAck, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, StatsTick, ViewersCount } from '@live/contracts';
+import type { Ack, ChatBatch, HeartsBatchAck, PollVoteAck, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, StatsTick, ViewersCount } from '@live/contracts';
 import { Emitter } from '@socket.io/component-emitter';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { HeartBuffer, type HeartBatch } from './hearts';
@@ -502,6 +502,23 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     return this.request<{ total: number }>(this.options.burstApiUrl, `/v1/broadcasts/${encodeURIComponent(broadcastId)}/hearts`, batch, this.options.maxRetries ?? 5);
   }
 
+  /** A vote over burst-api's socket when it is connected, else (or without an ack) over HTTP: one vote per poll either way. */
+  private async sendVote(pollId: string, option: number): Promise<{ voteId: string }> {
+    const path = `${this.showPath()}/polls/${encodeURIComponent(pollId)}/votes`;
+    const socket = this.burstSocket;
+    if (socket?.connected && this.state.broadcastId) {
+      let ack: PollVoteAck | undefined;
+      try {
+        ack = (await socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('poll.vote', { broadcastId: this.state.broadcastId, pollId, option })) as PollVoteAck;
+      } catch {
+        // no ack in time: HTTP below (a vote counted meanwhile answers ALREADY_VOTED there)
+      }
+      if (ack?.ok) return ack;
+      if (ack && ack.code !== 'UNAVAILABLE' && ack.code !== 'UNAUTHORIZED') throw new ViewerApiError(socketStatus(ack.code), ack.code, ack.message, ack.field);
+    }
+    return this.request<{ voteId: string }>(this.options.burstApiUrl, path, { option }, 2);
+  }
+
   private async loadHeartTotal(broadcastId: string): Promise<void> {
     try {
       const res = await this.fetchFn(`${this.options.burstApiUrl}/v1/broadcasts/${encodeURIComponent(broadcastId)}/hearts?limit=1`, {
@@ -599,7 +616,7 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
   /** Votes for an option (its index) of an open poll. */
   async vote(pollId: string, option: number): Promise<VoteResult> {
     try {
-      const r = await this.request<{ voteId: string }>(this.options.burstApiUrl, `${this.showPath()}/polls/${encodeURIComponent(pollId)}/votes`, { option }, 2);
+      const r = await this.sendVote(pollId, option);
       return { result: 'voted', voteId: r.voteId };
     } catch (err) {
       if (err instanceof ViewerApiError && err.code === 'ALREADY_VOTED') return { result: 'already_voted', message: err.message };
@@ -622,6 +639,8 @@ function socketStatus(code: string): number {
       return 403;
     case 'NOT_LIVE':
     case 'BATCH_ID_REUSED':
+    case 'ALREADY_VOTED':
+    case 'POLL_NOT_OPEN':
       return 409;
     case 'NOT_FOUND':
       return 404;

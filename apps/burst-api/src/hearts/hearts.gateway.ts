@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { BurstSocketEvents, HeartsBatchAck } from '@live/contracts';
-import { AppError, CommonErrorCode } from '@live/errors';
+import { CommonErrorCode } from '@live/errors';
+import { expired, refusal } from '../realtime/ack';
 import { BurstSocket, RealtimeServer } from '../realtime/realtime.server';
 import { parseHeartBatch } from './hearts.dto';
 import { HeartsService } from './hearts.service';
@@ -29,7 +30,7 @@ export class HeartsGateway implements OnModuleInit {
     if (typeof ack !== 'function') return; // nobody to answer: a client that wants its count counted asks for the ack
     const reply = ack as (a: HeartsBatchAck) => void;
     if (Date.now() >= socket.data.expiresAtMs) {
-      reply({ ok: false, code: CommonErrorCode.Unauthorized, message: 'the token has expired; reconnect with a new one' });
+      reply(expired());
       socket.disconnect(true);
       return;
     }
@@ -45,16 +46,7 @@ export class HeartsGateway implements OnModuleInit {
     }
     this.hearts.tap(socket.data.user, broadcastId, parsed.value).then(
       (answer) => reply({ ok: true, ...answer }),
-      (err: unknown) => reply(this.refusal(err)),
+      (err: unknown) => reply(refusal(err, this.logger, 'hearts.batch')),
     );
-  }
-
-  private refusal(err: unknown): HeartsBatchAck {
-    if (err instanceof AppError) {
-      const after = Number(err.headers['Retry-After']);
-      return { ok: false, code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(after > 0 ? { retryAfter: after } : {}) };
-    }
-    this.logger.error(`hearts.batch failed: ${err instanceof Error ? err.stack : String(err)}`);
-    return { ok: false, code: 'UNAVAILABLE', message: 'could not count the batch now; send it again', retryAfter: 1 };
   }
 }
