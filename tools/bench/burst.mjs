@@ -226,11 +226,24 @@ async function main() {
   const heldFrom = heartsResult.started + (params.steadySeconds + 1) * 1000;
   const heldCpuSeconds = cpu.between(heldFrom, heldFrom + held.length * 1000);
   const heldBatches = held.reduce((a, b) => a + b, 0);
+  // the same, leaving out the seconds of the coupon drop (claims are not heart batches)
+  const dropFrom = claims.started;
+  const dropTo = claims.started + claims.seconds * 1000;
+  let quietCpu = 0;
+  let quietBatches = 0;
+  held.forEach((n, i) => {
+    const from = heldFrom + i * 1000;
+    if (from + 1000 > dropFrom && from < dropTo) return;
+    quietCpu += cpu.between(from, from + 1000);
+    quietBatches += n;
+  });
   const result = {
     batchesPerSec,
     transport: params.transport,
     /** burst-api process CPU (user + system, every replica) per heart batch answered while the spike was held */
     cpuMicrosPerBatch: heldBatches ? Math.round((heldCpuSeconds * 1e6) / heldBatches) : null,
+    /** the same outside the seconds of the coupon drop: the cost of a heart batch alone */
+    cpuMicrosPerBatchOutsideDrop: quietBatches ? Math.round((quietCpu * 1e6) / quietBatches) : null,
     /** burst-api CPU in cores while the spike was held */
     cpuCores: Number((heldCpuSeconds / Math.max(1, held.length)).toFixed(2)),
     /** the heart load processes' CPU in cores while the spike was held (they share the machine) */
