@@ -17,5 +17,12 @@ export class AppConfig extends ConfigClass(
      * batch arriving with the next one, a retry); more is refused (429 RATE_LIMITED)
      */
     HEARTS_PACE_BURST_SECONDS: env.positiveInt(8),
+    /**
+     * claims one viewer may send over burst-api's socket per COUPON_SOCKET_CLAIM_WINDOW_SECONDS,
+     * all shows together; more are refused (RATE_LIMITED with retryAfter). A claim is one per
+     * viewer and coupon anyway: this bounds what a client can make burst-api and Redis do.
+     */
+    COUPON_SOCKET_CLAIMS_PER_WINDOW: env.positiveInt(10),
+    COUPON_SOCKET_CLAIM_WINDOW_SECONDS: env.positiveInt(10),
   }),
 ) {}

@@ -72,6 +72,8 @@ export function redisKeys(phase: string) {
       state: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:state`),
       /** hash userId -> claims so far */
       claims: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:claims`),
+      /** one viewer's claims over burst-api's socket in the current window (all shows): the socket path's rate limit */
+      claimRate: (userId: string) => key('claim-rate', userId, 'window'),
     },
     /** a poll's keys sit in its broadcast's slot, like a coupon's */
     poll: {

@@ -32,6 +32,8 @@ export const BurstSocketEvents = {
   HeartsBatch: 'hearts.batch',
   /** `{ broadcastId, pollId, option }` -> PollVoteAck */
   PollVote: 'poll.vote',
+  /** `{ broadcastId, couponId }` -> CouponClaimAck */
+  CouponClaim: 'coupon.claim',
 } as const;
 
 /** A heart batch's acknowledgement: as the HTTP answer, or a refusal with `retryAfter` (s) when it is a 429. */
@@ -41,6 +43,15 @@ export type HeartsBatchAck =
 
 /** A vote's acknowledgement: `{ voteId }` as the HTTP 201, or a refusal as HTTP's. */
 export type PollVoteAck = { ok: true; voteId: string } | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
+
+/**
+ * A coupon claim's acknowledgement: `{ claimId, remaining }` as the HTTP 201 (sent only once the
+ * claim is in the Kafka log), or a refusal with the HTTP answer's code and field
+ * (NOT_EXPOSED, ALREADY_CLAIMED, SOLD_OUT, BANNED, RATE_LIMITED with `retryAfter`, ...).
+ */
+export type CouponClaimAck =
+  | { ok: true; claimId: string; remaining: number }
+  | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
 
 export type SocketEventName = (typeof SocketEvents)[keyof typeof SocketEvents];
 
