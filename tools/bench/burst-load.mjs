@@ -1,6 +1,15 @@
 // A load worker of the burst benchmark: open-loop heart batches (or coupon claims) at a rate
-// that follows a schedule, over a bounded keep-alive pool; reports every answer's status and
-// latency. Traffic goes to 127.0.0.1 only.
+// that follows a schedule; reports every answer's status and latency. Traffic goes to
+// 127.0.0.1 only.
+//
+// Heart batches come from honest clients, as the viewer SDK sends them: a viewer has at most
+// one batch open (the next waits for the answer; one due meanwhile is `held`), its taps are
+// video positions moving with the show (the last second before now), and it sends over
+// burst-api's socket (transport `socket`, one connection per viewer, the token verified when
+// it connects) or over HTTP (transport `http`, an undici keep-alive pool).
+//
+// Protocol with the parent: setup (tokens, sockets), then `{ ready: true }`; the parent sends
+// `{ go: <epoch ms> }` to every worker and the schedule starts at that moment in all of them.
 import { createRequire } from 'node:module';
 import { openLoop } from './open-loop.mjs';
 
@@ -8,11 +17,13 @@ const require = createRequire(import.meta.url);
 process.on('disconnect', () => process.exit(0));
 const jwt = require('jsonwebtoken');
 const { Pool } = require('undici');
-const { url, show, secret, users, userOffset, schedule, mode, couponId, runId } = JSON.parse(process.argv[2]);
+const { io } = require('socket.io-client');
+const { url, show, secret, users, userOffset, schedule, mode, couponId, runId, transport, startedAt } = JSON.parse(process.argv[2]);
+const useSocket = mode === 'hearts' && transport === 'socket';
 
 // undici's pool: a keep-alive connection pool at a fraction of node:http's cost per request,
 // so more of the shared cores are left to the servers under test
-const pool = new Pool(url, { connections: 256, pipelining: 1 });
+const pool = useSocket ? null : new Pool(url, { connections: 256, pipelining: 1 });
 const tokens = Array.from({ length: users }, (_, i) =>
   jwt.sign({ sub: `bench-${runId}-u${userOffset + i}`, roles: ['viewer'] }, secret, { algorithm: 'HS256', expiresIn: '1h' }),
 );
@@ -28,13 +39,44 @@ async function post(path, token, body) {
   }
 }
 
+// one socket per viewer, connected before the schedule starts (a few hundred at a time)
+const sockets = [];
+if (useSocket) {
+  for (let from = 0; from < users; from += 250) {
+    await Promise.all(
+      tokens.slice(from, from + 250).map(
+        (token, k) =>
+          new Promise((resolve, reject) => {
+            const s = io(url, { transports: ['websocket'], auth: { token }, forceNew: true, reconnection: false });
+            sockets[from + k] = s;
+            s.once('connect', resolve);
+            s.once('connect_error', reject);
+          }),
+      ),
+    );
+  }
+}
+
+function emit(u, message) {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    sockets[u].timeout(60_000).emit('hearts.batch', message, (err, ack) => {
+      const ms = performance.now() - started;
+      if (err) resolve({ status: 'timeout', ms });
+      else resolve({ status: ack.ok ? 200 : ack.code, ms });
+    });
+  });
+}
+
 const latencies = [];
 const statuses = {};
 /** successful answers by the second they arrived in (since the schedule started) */
 const perSecond = [];
 let taps = 0;
-const started = Date.now();
+let held = 0;
 const batchSeq = new Array(users).fill(0);
+const open = new Uint8Array(users);
+let started = 0;
 
 async function one(i) {
   const u = i % users;
@@ -42,9 +84,20 @@ async function one(i) {
   if (mode === 'claims') {
     res = await post(`/v1/broadcasts/${show}/coupons/${couponId}/claims`, tokens[u], '{}');
   } else {
+    if (open[u]) {
+      held += 1; // this viewer's last batch is unanswered: an honest client waits
+      return;
+    }
+    open[u] = 1;
+    // 1-10 taps over the last second of the show, as a player stamps them
     const n = 1 + (i % 10);
-    const list = Array.from({ length: n }, (_, k) => k * 100);
-    res = await post(`/v1/broadcasts/${show}/hearts`, tokens[u], JSON.stringify({ batchId: `b${batchSeq[u]++}`, taps: list }));
+    const now = Math.max(1_000, Date.now() - startedAt);
+    const list = Array.from({ length: n }, (_, k) => now - 1_000 + Math.floor(((k + 1) * 1_000) / n));
+    const batchId = `b${batchSeq[u]++}`;
+    res = useSocket
+      ? await emit(u, { broadcastId: show, batchId, taps: list })
+      : await post(`/v1/broadcasts/${show}/hearts`, tokens[u], JSON.stringify({ batchId, taps: list }));
+    open[u] = 0;
     if (res.status === 200) taps += n;
   }
   statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -55,6 +108,11 @@ async function one(i) {
   latencies.push(res.ms);
 }
 
+process.send({ ready: true });
+const go = await new Promise((resolve) => process.on('message', (m) => m.go && resolve(m.go)));
+started = go;
+await new Promise((r) => setTimeout(r, Math.max(0, go - Date.now())));
 // an open loop, bounded: past 20,000 requests in flight the client, not the server, is measured
 const { sent, unsent } = await openLoop(schedule, one, { maxInFlight: 20_000, started });
-process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, taps, sent, unsent, seconds: (Date.now() - started) / 1000 }, () => process.exit(0));
+for (const s of sockets) s.close();
+process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, taps, sent, unsent, held, started, seconds: (Date.now() - started) / 1000 }, () => process.exit(0));

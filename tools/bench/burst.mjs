@@ -5,10 +5,14 @@
 // a summary and writes bench/results/burst.json. Traffic goes to 127.0.0.1 only.
 //
 // Settings (env): BENCH_RATE (steady heart batches/s, 500; the spike is 30x), BENCH_STEADY_SECONDS (10),
-// BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2 load processes), BENCH_USERS (6000),
+// BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2 load processes), BENCH_USERS (viewers tapping;
+// default the spike rate, so each sends one batch a second in the spike, as the SDK's 1 s window does),
+// BENCH_TRANSPORT (socket: heart batches over burst-api's socket, one per viewer, as the SDK sends
+// them; http: POST /hearts),
 // BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_BASELINE_SECONDS (15), BENCH_REPLICAS
 // (burst-api processes, 2: as a Service spreads load over pods; each load process talks to one).
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,7 +29,8 @@ const params = {
   steadySeconds: num('BENCH_STEADY_SECONDS', 10),
   spikeSeconds: num('BENCH_SECONDS', 60),
   loadProcesses: num('BENCH_WORKERS', 2),
-  users: num('BENCH_USERS', 6000),
+  users: num('BENCH_USERS', num('BENCH_RATE', 500) * 30),
+  transport: process.env.BENCH_TRANSPORT ?? 'socket',
   couponStock: num('BENCH_COUPON_STOCK', 1000),
   claimers: num('BENCH_CLAIMERS', 5000),
   baselineSeconds: num('BENCH_BASELINE_SECONDS', 15),
@@ -38,17 +43,31 @@ const pct = (sorted, p) => {
 };
 const children = [];
 
-function load(opts) {
+/**
+ * Starts the load processes and waits until each is set up (tokens, sockets); `go()` starts
+ * their schedules at one moment and resolves with the merged results.
+ */
+async function load(opts) {
   const per = Math.ceil(opts.users / params.loadProcesses);
-  return Promise.all(
-    Array.from({ length: params.loadProcesses }, (_, w) => {
-      const worker = fork(path.join(root, 'tools/bench/burst-load.mjs'), [
-        JSON.stringify({ ...opts, url: opts.urls[w % opts.urls.length], urls: undefined, users: per, userOffset: w * per, schedule: opts.schedule.map((s) => ({ ...s, rate: s.rate / params.loadProcesses })), runId }),
-      ]);
-      children.push(worker);
-      return new Promise((resolve) => worker.once('message', resolve));
-    }),
-  ).then((parts) => ({
+  const workers = Array.from({ length: params.loadProcesses }, (_, w) => {
+    const worker = fork(path.join(root, 'tools/bench/burst-load.mjs'), [
+      JSON.stringify({ ...opts, url: opts.urls[w % opts.urls.length], urls: undefined, users: per, userOffset: w * per, schedule: opts.schedule.map((s) => ({ ...s, rate: s.rate / params.loadProcesses })), runId }),
+    ]);
+    children.push(worker);
+    return worker;
+  });
+  await Promise.all(workers.map((worker) => new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('exit', (code) => reject(new Error(`load process exited ${code} while setting up`)));
+  })));
+  const go = (at = Date.now() + 100) => collect(workers, at);
+  return { go, pids: workers.map((w) => w.pid) };
+}
+
+function collect(workers, at) {
+  const results = workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)));
+  for (const worker of workers) worker.send({ go: at });
+  return Promise.all(results).then((parts) => ({
     statuses: parts.reduce((acc, p) => {
       for (const [k, v] of Object.entries(p.statuses)) acc[k] = (acc[k] ?? 0) + v;
       return acc;
@@ -56,12 +75,48 @@ function load(opts) {
     latencies: parts.flatMap((p) => p.latencies).sort((a, b) => a - b),
     taps: parts.reduce((n, p) => n + p.taps, 0),
     unsent: parts.reduce((n, p) => n + p.unsent, 0),
+    held: parts.reduce((n, p) => n + (p.held ?? 0), 0),
+    started: Math.min(...parts.map((p) => p.started)),
     seconds: Math.max(...parts.map((p) => p.seconds)),
     perSecond: parts.reduce((acc, p) => {
       p.perSecond.forEach((n, i) => (acc[i] = (acc[i] ?? 0) + n));
       return acc;
     }, []),
   }));
+}
+
+/**
+ * CPU seconds (user + system) of processes, from /proc, sampled every 250 ms: `between(a, b)`
+ * interpolates the total at two wall-clock moments, `total()` is first to last sample.
+ */
+function cpuSampler(pids) {
+  const tick = 100; // USER_HZ: /proc/<pid>/stat counts in 1/100 s on Linux
+  const last = new Map();
+  const read = () => pids.reduce((sum, pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      last.set(pid, (Number(fields[11]) + Number(fields[12])) / tick);
+    } catch {
+      // the process has exited: its last reading stands
+    }
+    return sum + (last.get(pid) ?? 0);
+  }, 0);
+  const samples = [{ t: Date.now(), cpu: read() }];
+  const timer = setInterval(() => samples.push({ t: Date.now(), cpu: read() }), 250);
+  const at = (t) => {
+    const i = samples.findIndex((s) => s.t >= t);
+    if (i <= 0) return i === 0 ? samples[0].cpu : samples[samples.length - 1].cpu;
+    const [a, b] = [samples[i - 1], samples[i]];
+    return a.cpu + ((b.cpu - a.cpu) * (t - a.t)) / Math.max(1, b.t - a.t);
+  };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      samples.push({ t: Date.now(), cpu: read() });
+    },
+    between: (from, to) => at(to) - at(from),
+    total: () => samples[samples.length - 1].cpu - samples[0].cpu,
+  };
 }
 
 // The baseline: a plain HTTP server that does one UPDATE per tap in Postgres.
@@ -118,24 +173,37 @@ async function main() {
   for (let i = 0; i < 100 && !(await redis.get(`live|${env.REDIS_PHASE}|broadcast:{${show}}:started-at`)); i++) await sleep(100);
 
   const spike = params.steadyBatchesPerSec * params.spikeFactor;
-  log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s; a coupon drop mid-spike`);
-  const hearts = load({
-    urls, show, secret, mode: 'hearts', users: params.users,
+  const startedAt = Number(await redis.get(`live|${env.REDIS_PHASE}|broadcast:{${show}}:started-at`));
+  log(`hearts over ${params.transport}: ${params.users} viewers connecting`);
+  const heartsLoad = await load({
+    urls, show, secret, mode: 'hearts', users: params.users, transport: params.transport, startedAt,
     schedule: [{ seconds: params.steadySeconds, rate: params.steadyBatchesPerSec }, { seconds: 1, rate: (params.steadyBatchesPerSec + spike) / 2 }, { seconds: params.spikeSeconds, rate: spike }],
   });
-  await sleep((params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000);
+  // the claimers are set up now, so the drop starts on time
+  const claimsLoad = await load({ urls, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
+  log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s; a coupon drop mid-spike`);
+  const cpu = cpuSampler(burst.map((b) => b.child.pid));
+  const loadCpu = cpuSampler(heartsLoad.pids);
+  const go = Date.now() + 100;
+  const hearts = heartsLoad.go(go);
+  await sleep(go + (params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000 - Date.now());
   await api(`/broadcasts/${show}/coupons/${coupon}/expose`);
   for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${coupon}:state`, 'exposed')) !== '1'; i++) await sleep(50);
-  const claims = await load({ urls, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
+  const claims = await claimsLoad.go();
   // from the first claim sent to the last answer (the load processes' own clock, not their start-up)
   const claimsSeconds = claims.seconds;
   const heartsResult = await hearts;
+  cpu.stop();
+  loadCpu.stop();
 
   // the same drop again with the servers to itself: what claims alone sustain
   const quiet = (await api(`/broadcasts/${show}/coupons`, { name: 'drop 2', discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
+  const aloneLoad = await load({ urls, show, secret, mode: 'claims', couponId: quiet, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
   await api(`/broadcasts/${show}/coupons/${quiet}/expose`);
   for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
-  const alone = await load({ urls, show, secret, mode: 'claims', couponId: quiet, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
+  const cpuAlone = cpuSampler(burst.map((b) => b.child.pid));
+  const alone = await aloneLoad.go();
+  cpuAlone.stop();
   const wonAlone = alone.statuses['201'] ?? 0;
 
   const redisTotal = Number(await redis.get(`live|${env.REDIS_PHASE}|broadcast:{${show}}:hearts`));
@@ -154,8 +222,32 @@ async function main() {
   // what the servers answered per second while the spike was held (its first second is the step)
   const held = heartsResult.perSecond.slice(params.steadySeconds + 1, params.steadySeconds + 1 + params.spikeSeconds);
   const batchesPerSec = Math.round(held.reduce((a, b) => a + b, 0) / Math.max(1, held.length));
+  // burst-api CPU (all replicas) over the held spike, per batch answered in it
+  const heldFrom = heartsResult.started + (params.steadySeconds + 1) * 1000;
+  const heldCpuSeconds = cpu.between(heldFrom, heldFrom + held.length * 1000);
+  const heldBatches = held.reduce((a, b) => a + b, 0);
+  // the same, leaving out the seconds of the coupon drop (claims are not heart batches)
+  const dropFrom = claims.started;
+  const dropTo = claims.started + claims.seconds * 1000;
+  let quietCpu = 0;
+  let quietBatches = 0;
+  held.forEach((n, i) => {
+    const from = heldFrom + i * 1000;
+    if (from + 1000 > dropFrom && from < dropTo) return;
+    quietCpu += cpu.between(from, from + 1000);
+    quietBatches += n;
+  });
   const result = {
     batchesPerSec,
+    transport: params.transport,
+    /** burst-api process CPU (user + system, every replica) per heart batch answered while the spike was held */
+    cpuMicrosPerBatch: heldBatches ? Math.round((heldCpuSeconds * 1e6) / heldBatches) : null,
+    /** the same outside the seconds of the coupon drop: the cost of a heart batch alone */
+    cpuMicrosPerBatchOutsideDrop: quietBatches ? Math.round((quietCpu * 1e6) / quietBatches) : null,
+    /** burst-api CPU in cores while the spike was held */
+    cpuCores: Number((heldCpuSeconds / Math.max(1, held.length)).toFixed(2)),
+    /** the heart load processes' CPU in cores while the spike was held (they share the machine) */
+    loadCpuCores: Number((loadCpu.between(heldFrom, heldFrom + held.length * 1000) / Math.max(1, held.length)).toFixed(2)),
     answeredPerSecond: heartsResult.perSecond,
     spikeTargetBatchesPerSec: spike,
     tapsPerSec: Math.round((batchesPerSec * heartsResult.taps) / Math.max(1, heartsResult.statuses['200'] ?? 0)),
@@ -163,13 +255,23 @@ async function main() {
     errors,
     /** batches the schedule wanted sent that the client held back (20,000 in flight) */
     unsent: heartsResult.unsent,
+    /** batches not sent because the viewer's previous one was unanswered (an honest client waits) */
+    held: heartsResult.held,
     statuses: heartsResult.statuses,
     exact: heartsResult.taps === redisTotal && redisTotal === flushed,
     acceptedTaps: heartsResult.taps,
     redisTotal,
     flushedTotal: flushed,
+    /** the coupon drop with nothing else running, and the one during the heart spike */
+    claims: {
+      perSec: Math.round(params.claimers / alone.seconds),
+      latencyMs: { p50: pct(alone.latencies, 50), p99: pct(alone.latencies, 99) },
+      cpuMicrosPerClaim: Math.round((cpuAlone.total() * 1e6) / params.claimers),
+      duringSpike: { perSec: Math.round(params.claimers / claimsSeconds), latencyMs: { p50: pct(claims.latencies, 50), p99: pct(claims.latencies, 99) } },
+    },
     coupons: {
       claimsPerSec: Math.round(params.claimers / claimsSeconds),
+      latencyMs: { p50: pct(claims.latencies, 50), p99: pct(claims.latencies, 99) },
       won,
       remaining,
       oversold: Math.max(0, won - params.couponStock) + Math.max(0, wonAlone - params.couponStock),

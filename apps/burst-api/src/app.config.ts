@@ -11,5 +11,18 @@ export class AppConfig extends ConfigClass(
     HEARTS_MAX_TAPS_PER_SECOND: env.positiveInt(15),
     /** implausible batches a viewer may send in a minute before it is throttled (429) */
     HEARTS_MAX_STRIKES: env.positiveInt(5),
+    /**
+     * a viewer's taps across all their batches: at most HEARTS_MAX_TAPS_PER_SECOND per second
+     * of wall time and per second of video, with a burst of this many seconds' worth (a late
+     * batch arriving with the next one, a retry); more is refused (429 RATE_LIMITED)
+     */
+    HEARTS_PACE_BURST_SECONDS: env.positiveInt(8),
+    /**
+     * claims one viewer may send over burst-api's socket per COUPON_SOCKET_CLAIM_WINDOW_SECONDS,
+     * all shows together; more are refused (RATE_LIMITED with retryAfter). A claim is one per
+     * viewer and coupon anyway: this bounds what a client can make burst-api and Redis do.
+     */
+    COUPON_SOCKET_CLAIMS_PER_WINDOW: env.positiveInt(10),
+    COUPON_SOCKET_CLAIM_WINDOW_SECONDS: env.positiveInt(10),
   }),
 ) {}

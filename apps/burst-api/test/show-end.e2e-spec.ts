@@ -69,7 +69,10 @@ describe('show-end flush', () => {
       { option: 0, votes: 4 },
       { option: 1, votes: 4 },
     ]);
-    await waitFor('redis keys dropped', async () => (await redis.exists(keys.broadcast.hearts(show), keys.broadcast.heartsRank(show), keys.coupon.state(show, coupon), keys.poll.tally(show, poll))) === 0);
+    await waitFor('redis keys dropped', async () => (await redis.exists(keys.broadcast.heartsRank(show), keys.coupon.state(show, coupon), keys.poll.tally(show, poll))) === 0);
+    // but the total stays a while, for ws-gateway's pushes to the viewers still there
+    expect(Number(await redis.get(keys.broadcast.hearts(show)))).toBe(expectedTotal);
+    expect(await redis.ttl(keys.broadcast.hearts(show))).toBeGreaterThan(0);
 
     await waitFor('status ended mirrored', async () => (await redis.get(keys.broadcast.status(show))) === 'ended');
     const after = await viewer(users[0]).get(`/v1/broadcasts/${show}/hearts?limit=3`);

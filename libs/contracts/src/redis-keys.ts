@@ -72,6 +72,8 @@ export function redisKeys(phase: string) {
       state: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:state`),
       /** hash userId -> claims so far */
       claims: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:claims`),
+      /** one viewer's claims over burst-api's socket in the current window (all shows): the socket path's rate limit */
+      claimRate: (userId: string) => key('claim-rate', userId, 'window'),
     },
     /** a poll's keys sit in its broadcast's slot, like a coupon's */
     poll: {
@@ -85,6 +87,11 @@ export function redisKeys(phase: string) {
     hearts: {
       /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */
       batch: (broadcastId: string, userId: string, batchId: string) => tagged('hearts-batch', broadcastId, `${userId}/${batchId}:answer`),
+      /**
+       * one viewer's pace across all their batches: `<wall level>|<wall ms>|<video level>|<video ms>`
+       * (two leaky buckets of taps, one over wall time, one over video positions), kept a minute
+       */
+      pace: (broadcastId: string, userId: string) => tagged('hearts-pace', broadcastId, `${userId}:pace`),
     },
     analytics: {
       /** HyperLogLog of the viewer ids that joined the show's room */

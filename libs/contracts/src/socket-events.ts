@@ -23,6 +23,36 @@ export const SocketEvents = {
   EncoderProgress: 'encoder.progress',
 } as const;
 
+/**
+ * burst-api's own socket (viewer -> burst-api, each with an ack): the cheap channel for what a
+ * viewer sends many times a show. The HTTP endpoints stay for clients without a socket.
+ */
+export const BurstSocketEvents = {
+  /** `{ broadcastId, batchId, taps }` -> HeartsBatchAck */
+  HeartsBatch: 'hearts.batch',
+  /** `{ broadcastId, pollId, option }` -> PollVoteAck */
+  PollVote: 'poll.vote',
+  /** `{ broadcastId, couponId }` -> CouponClaimAck */
+  CouponClaim: 'coupon.claim',
+} as const;
+
+/** A heart batch's acknowledgement: as the HTTP answer, or a refusal with `retryAfter` (s) when it is a 429. */
+export type HeartsBatchAck =
+  | { ok: true; batchId: string; accepted: number; total: number }
+  | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
+
+/** A vote's acknowledgement: `{ voteId }` as the HTTP 201, or a refusal as HTTP's. */
+export type PollVoteAck = { ok: true; voteId: string } | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
+
+/**
+ * A coupon claim's acknowledgement: `{ claimId, remaining }` as the HTTP 201 (sent only once the
+ * claim is in the Kafka log), or a refusal with the HTTP answer's code and field
+ * (NOT_EXPOSED, ALREADY_CLAIMED, SOLD_OUT, BANNED, RATE_LIMITED with `retryAfter`, ...).
+ */
+export type CouponClaimAck =
+  | { ok: true; claimId: string; remaining: number }
+  | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
+
 export type SocketEventName = (typeof SocketEvents)[keyof typeof SocketEvents];
 
 /** `hearts.count`: the show's heart total, pushed at most every 500 ms */

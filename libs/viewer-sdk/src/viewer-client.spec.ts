@@ -9,13 +9,22 @@ class FakeSocket extends Emitter<any, any> {
   joins: any[] = [];
   sent: Array<[string, unknown]> = [];
   joinAnswer: (req: any) => unknown = (req) => ({ ok: true, snapshot: snapshot(req.broadcastId) });
+  /** what another acked event answers (burst-api's hearts.batch); a throw is a missing ack */
+  ackAnswer: (event: string, data: any) => unknown = () => ({ ok: true });
+  acked: Array<[string, any]> = [];
 
   override emit(event: any, data?: unknown): this {
     this.sent.push([event, data]);
     return this;
   }
   timeout() {
-    return { emitWithAck: async (event: string, data: any) => (event === 'join' ? (this.joins.push(data), this.joinAnswer(data)) : { ok: true }) };
+    return {
+      emitWithAck: async (event: string, data: any) => {
+        if (event === 'join') return this.joins.push(data), this.joinAnswer(data);
+        this.acked.push([event, data]);
+        return this.ackAnswer(event, data);
+      },
+    };
   }
   close() {
     this.connected = false;
@@ -53,6 +62,7 @@ function snapshot(broadcastId: string, over: Partial<JoinSnapshot> = {}): JoinSn
 
 function setup(options: Partial<ConstructorParameters<typeof ViewerClient>[0]> = {}) {
   const socket = new FakeSocket();
+  const burstSocket = new FakeSocket();
   const calls: Array<{ url: string; body: any }> = [];
   let answer: (url: string, body: any) => Response | Promise<Response> = () => json(200, { batchId: 'x', accepted: 1, total: 1 });
   let ids = 0;
@@ -61,7 +71,7 @@ function setup(options: Partial<ConstructorParameters<typeof ViewerClient>[0]> =
     messageApiUrl: 'http://msg',
     burstApiUrl: 'http://burst',
     token: 'jwt',
-    socketFactory: () => socket as unknown as Socket,
+    socketFactory: (url) => (url === 'http://burst' ? burstSocket : socket) as unknown as Socket,
     fetch: (async (url: string, init: RequestInit = {}) => {
       // the heart total read once after a join
       if ((init.method ?? 'GET') === 'GET') return json(200, { total: 7, top: [] });
@@ -73,7 +83,7 @@ function setup(options: Partial<ConstructorParameters<typeof ViewerClient>[0]> =
     maxRetries: 3,
     ...options,
   });
-  return { socket, client, calls, respond: (fn: typeof answer) => (answer = fn) };
+  return { socket, burstSocket, client, calls, respond: (fn: typeof answer) => (answer = fn) };
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -224,6 +234,54 @@ describe('ViewerClient', () => {
       expect(s.calls.map((c) => c.body.taps.length)).toEqual([15, 15, 15, 5]);
       expect(new Set(s.calls.map((c) => c.body.batchId)).size).toBe(4);
       expect(total).toBe(50);
+    });
+
+    it("sends batches over burst-api's socket when it is up, and over HTTP with the same id when its ack does not come", async () => {
+      let t = 0;
+      const s = setup({ heartWindowMs: 1000, videoPositionMs: () => (t += 10) });
+      await joined(s);
+      s.burstSocket.up();
+      s.burstSocket.ackAnswer = (_e, data) => ({ ok: true, batchId: data.batchId, accepted: data.taps.length, total: 30 });
+      s.respond((_u, body) => json(200, { batchId: body.batchId, accepted: body.taps.length, total: 33 }));
+      for (let i = 0; i < 3; i++) s.client.tapHeart();
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(s.burstSocket.acked).toEqual([['hearts.batch', { broadcastId: 'show-1', batchId: 'id-1', taps: [10, 20, 30] }]]);
+      expect(s.calls).toHaveLength(0);
+      expect(s.client.getState().hearts).toBe(30);
+
+      s.burstSocket.ackAnswer = () => {
+        throw new Error('operation has timed out');
+      };
+      s.client.tapHeart();
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(s.burstSocket.acked.map(([, d]) => d.batchId)).toEqual(['id-1', 'id-2']);
+      expect(s.calls.map((c) => c.body)).toEqual([{ batchId: 'id-2', taps: [40] }]);
+      expect(s.client.getState().hearts).toBe(33);
+    });
+
+    it('votes over the socket when it is up, mapping its refusals as HTTP ones', async () => {
+      const s = setup();
+      await joined(s);
+      s.burstSocket.up();
+      s.burstSocket.ackAnswer = () => ({ ok: true, voteId: 'v-1' });
+      expect(await s.client.vote('poll-1', 2)).toEqual({ result: 'voted', voteId: 'v-1' });
+      expect(s.burstSocket.acked).toEqual([['poll.vote', { broadcastId: 'show-1', pollId: 'poll-1', option: 2 }]]);
+      s.burstSocket.ackAnswer = () => ({ ok: false, code: 'ALREADY_VOTED', message: 'once' });
+      expect(await s.client.vote('poll-1', 1)).toEqual({ result: 'already_voted', message: 'once' });
+      expect(s.calls).toHaveLength(0);
+    });
+
+    it('reports a refusal acked over the socket as over HTTP', async () => {
+      const s = setup({ heartWindowMs: 1000 });
+      await joined(s);
+      s.burstSocket.up();
+      s.burstSocket.ackAnswer = () => ({ ok: false, code: 'RATE_LIMITED', message: 'slow down', field: 'taps', retryAfter: 3 });
+      const refused = jest.fn();
+      s.client.on('hearts.refused', refused);
+      s.client.tapHeart();
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(refused).toHaveBeenCalledWith(expect.objectContaining({ taps: [0] }), expect.objectContaining({ status: 429, code: 'RATE_LIMITED' }));
+      expect(s.calls).toHaveLength(0);
     });
 
     it('drops a refused batch and says so', async () => {

@@ -1,4 +1,4 @@
-import type { Ack, ChatBatch, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, StatsTick, ViewersCount } from '@live/contracts';
+import type { Ack, ChatBatch, HeartsBatchAck, PollVoteAck, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, StatsTick, ViewersCount } from '@live/contracts';
 import { Emitter } from '@socket.io/component-emitter';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { HeartBuffer, type HeartBatch } from './hearts';
@@ -81,6 +81,11 @@ export interface ViewerClientOptions {
   maxTapsPerSecond?: number;
   maxPendingTaps?: number;
   maxChatLines?: number;
+  /**
+   * how heart batches travel: `socket` (default) over a socket to burst-api, opened at join
+   * (a fraction of an HTTP request's cost there; HTTP whenever it is not connected), or `http`
+   */
+  heartsChannel?: 'socket' | 'http';
   /** retries of a heart batch or chat line after a network error or 5xx (default 5) */
   maxRetries?: number;
   /** injectable for tests and platforms without a global fetch */
@@ -119,6 +124,8 @@ export function compareSeq(a: string, b: string): number {
  */
 export class ViewerClient extends Emitter<Record<string, never>, Record<string, never>, ViewerEvents> {
   private socket: Socket | null = null;
+  /** burst-api's socket: heart batches (see heartsChannel) */
+  private burstSocket: Socket | null = null;
   private token: string | null;
   private readonly fetchFn: typeof fetch;
   private readonly newId: () => string;
@@ -265,6 +272,7 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     this.applySnapshot(ack.snapshot, true);
     // the snapshot has no counters and hearts.count comes only when the total moves: ask once
     if (this.token && ack.snapshot.status !== 'scheduled') void this.loadHeartTotal(broadcastId);
+    this.openBurstSocket();
     return ack.snapshot;
   }
 
@@ -339,6 +347,9 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
   async close(): Promise<void> {
     const socket = this.socket;
     this.socket = null;
+    this.burstSocket?.off();
+    this.burstSocket?.close();
+    this.burstSocket = null;
     this.joinedOnce = false;
     this.watchingStats = false;
     if (this.heartTimer) clearTimeout(this.heartTimer);
@@ -459,6 +470,55 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     }
   }
 
+  /** burst-api's socket for heart batches: signed-in viewers only, unless heartsChannel is `http`. */
+  private openBurstSocket(): void {
+    if (this.burstSocket || !this.token || this.options.heartsChannel === 'http') return;
+    const factory = this.options.socketFactory ?? ((url, opts) => io(url, opts));
+    this.burstSocket = factory(this.options.burstApiUrl, {
+      transports: ['websocket'],
+      auth: { token: this.token },
+      reconnectionDelay: 1_000,
+      reconnectionDelayMax: 10_000,
+    });
+  }
+
+  /**
+   * One heart batch: over burst-api's socket when it is connected, else (or when its ack does
+   * not come) over HTTP with the same batch id -- burst-api counts a batch id once, whichever
+   * way it came and however often.
+   */
+  private async sendHeartBatch(broadcastId: string, batch: HeartBatch): Promise<{ total: number }> {
+    const socket = this.burstSocket;
+    if (socket?.connected) {
+      let ack: HeartsBatchAck | undefined;
+      try {
+        ack = (await socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('hearts.batch', { broadcastId, ...batch })) as HeartsBatchAck;
+      } catch {
+        // no ack in time (a dropped connection): HTTP below, same batch id
+      }
+      if (ack?.ok) return ack;
+      if (ack && ack.code !== 'UNAVAILABLE' && ack.code !== 'UNAUTHORIZED') throw new ViewerApiError(socketStatus(ack.code), ack.code, ack.message, ack.field);
+    }
+    return this.request<{ total: number }>(this.options.burstApiUrl, `/v1/broadcasts/${encodeURIComponent(broadcastId)}/hearts`, batch, this.options.maxRetries ?? 5);
+  }
+
+  /** A vote over burst-api's socket when it is connected, else (or without an ack) over HTTP: one vote per poll either way. */
+  private async sendVote(pollId: string, option: number): Promise<{ voteId: string }> {
+    const path = `${this.showPath()}/polls/${encodeURIComponent(pollId)}/votes`;
+    const socket = this.burstSocket;
+    if (socket?.connected && this.state.broadcastId) {
+      let ack: PollVoteAck | undefined;
+      try {
+        ack = (await socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('poll.vote', { broadcastId: this.state.broadcastId, pollId, option })) as PollVoteAck;
+      } catch {
+        // no ack in time: HTTP below (a vote counted meanwhile answers ALREADY_VOTED there)
+      }
+      if (ack?.ok) return ack;
+      if (ack && ack.code !== 'UNAVAILABLE' && ack.code !== 'UNAUTHORIZED') throw new ViewerApiError(socketStatus(ack.code), ack.code, ack.message, ack.field);
+    }
+    return this.request<{ voteId: string }>(this.options.burstApiUrl, path, { option }, 2);
+  }
+
   private async loadHeartTotal(broadcastId: string): Promise<void> {
     try {
       const res = await this.fetchFn(`${this.options.burstApiUrl}/v1/broadcasts/${encodeURIComponent(broadcastId)}/hearts?limit=1`, {
@@ -509,7 +569,7 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     if (!batch || !this.state.broadcastId) return;
     this.heartsInFlight += batch.taps.length;
     try {
-      const res = await this.request<{ batchId: string; accepted: number; total: number }>(this.options.burstApiUrl, `${this.showPath()}/hearts`, batch, this.options.maxRetries ?? 5);
+      const res = await this.sendHeartBatch(this.state.broadcastId, batch);
       this.heartsInFlight -= batch.taps.length;
       this.set({ hearts: Math.max(res.total, this.state.hearts ?? 0), pendingHearts: this.hearts.size + this.heartsInFlight });
       this.emitReserved('hearts.sent', batch, res.total);
@@ -556,7 +616,7 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
   /** Votes for an option (its index) of an open poll. */
   async vote(pollId: string, option: number): Promise<VoteResult> {
     try {
-      const r = await this.request<{ voteId: string }>(this.options.burstApiUrl, `${this.showPath()}/polls/${encodeURIComponent(pollId)}/votes`, { option }, 2);
+      const r = await this.sendVote(pollId, option);
       return { result: 'voted', voteId: r.voteId };
     } catch (err) {
       if (err instanceof ViewerApiError && err.code === 'ALREADY_VOTED') return { result: 'already_voted', message: err.message };
@@ -568,3 +628,23 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
 
 const backoff = (attempt: number) => Math.min(4_000, 250 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The HTTP status a socket refusal stands for (ViewerApiError carries one either way). */
+function socketStatus(code: string): number {
+  switch (code) {
+    case 'RATE_LIMITED':
+    case 'THROTTLED':
+      return 429;
+    case 'BANNED':
+      return 403;
+    case 'NOT_LIVE':
+    case 'BATCH_ID_REUSED':
+    case 'ALREADY_VOTED':
+    case 'POLL_NOT_OPEN':
+      return 409;
+    case 'NOT_FOUND':
+      return 404;
+    default:
+      return 400;
+  }
+}

@@ -5,6 +5,7 @@ export const CouponErrorCode = {
   AlreadyClaimed: 'ALREADY_CLAIMED',
   SoldOut: 'SOLD_OUT',
   Banned: 'BANNED',
+  RateLimited: 'RATE_LIMITED',
   BrokerUnavailable: CommonErrorCode.BrokerUnavailable,
 } as const;
 export type CouponErrorCode = CodeOf<typeof CouponErrorCode>;
@@ -16,5 +17,7 @@ export const CouponErrors = {
   alreadyClaimed: () => new CouponError(409, CouponErrorCode.AlreadyClaimed, 'you already claimed this coupon', 'couponId'),
   soldOut: () => new CouponError(410, CouponErrorCode.SoldOut, 'the coupon is sold out', 'couponId'),
   banned: () => new CouponError(403, CouponErrorCode.Banned, 'you are banned from this show'),
+  rateLimited: (retryAfterSeconds: number) =>
+    new CouponError(429, CouponErrorCode.RateLimited, 'too many claims; wait a moment', undefined, { 'Retry-After': String(retryAfterSeconds) }),
   unavailable: () => new CouponError(503, CouponErrorCode.BrokerUnavailable, 'claims are briefly unavailable; try again', undefined, { 'Retry-After': '1' }),
 };

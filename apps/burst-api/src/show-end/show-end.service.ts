@@ -3,6 +3,9 @@ import { BurstRepository } from '@live/burst-data-access';
 import { RedisService } from '@live/redis';
 import { HeartsLog, unloggedEvent } from '../hearts/hearts-log';
 
+/** how long an ended show's heart total stays in Redis for ws-gateway's pushes (Postgres has it for good) */
+const ENDED_TOTAL_TTL_SECONDS = 3600;
+
 /**
  * When a show ends, its burst counters move from Redis to Postgres exactly once (the
  * repository's flush row makes a second delivery, or a second burst-api, write nothing).
@@ -54,9 +57,10 @@ export class ShowEndService {
       })),
     });
 
-    // only after the commit: drop the show's burst keys (a repeat finds nothing to drop)
+    // only after the commit: drop the show's burst keys (a repeat finds nothing to drop). The
+    // heart total stays an hour: ws-gateway keeps pushing it to the viewers still on the show
+    // (without it they would be told `hearts.count {total: 0}`); it no longer changes.
     const drop = [
-      keys.broadcast.hearts(broadcastId),
       keys.broadcast.heartsRank(broadcastId),
       keys.broadcast.heartsStrikes(broadcastId),
       keys.broadcast.heartsUnlogged(broadcastId),
@@ -65,7 +69,7 @@ export class ShowEndService {
       ...coupons.flatMap((c) => [keys.coupon.state(broadcastId, c), keys.coupon.claims(broadcastId, c)]),
       ...polls.flatMap((p) => [keys.poll.state(broadcastId, p), keys.poll.voters(broadcastId, p), keys.poll.tally(broadcastId, p)]),
     ];
-    await client.del(...drop);
+    await client.multi().del(...drop).expire(keys.broadcast.hearts(broadcastId), ENDED_TOTAL_TTL_SECONDS).exec();
     this.logger.log(
       `${broadcastId}: ${flushed ? `flushed ${total ?? 0} hearts, ${coupons.length} coupons, ${polls.length} polls` : 'already flushed'}; ${relogged} heart batches re-logged`,
     );

@@ -48,6 +48,22 @@ describe('CountersService', () => {
   });
 });
 
+describe('CountersService at show end', () => {
+  it('pushes no hearts.count {total: 0} when Redis has no total (an ended show whose total went)', async () => {
+    const io = fakeServer(['broadcast:a']);
+    let total: number | null = 42;
+    const counters = new CountersService(
+      { server: io.server } as never,
+      { offers: async (ids: string[]) => ids.map((broadcastId) => ({ broadcastId, coupons: [], polls: [] })) } as never,
+      { heartTotals: async (ids: string[]) => ids.map(() => total), couponStock: async () => [], pollTallies: async () => [] } as never,
+    );
+    await counters.tick();
+    total = null;
+    await counters.tick();
+    expect(io.emitted).toEqual([['broadcast:a', 'hearts.count', { broadcastId: 'a', total: 42 }]]);
+  });
+});
+
 describe('retainOnly', () => {
   it('keeps the wanted keys only', () => {
     const m = new Map([

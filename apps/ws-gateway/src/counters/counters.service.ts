@@ -47,9 +47,11 @@ export class CountersService implements OnApplicationBootstrap, OnApplicationShu
     const shows = [...io.of('/').adapter.rooms.keys()].filter((r) => r.startsWith(ROOM_PREFIX)).map((r) => r.slice(ROOM_PREFIX.length));
     const [totals, offers] = await Promise.all([this.burst.heartTotals(shows), this.overlays.offers(shows)]);
     shows.forEach((broadcastId, i) => {
-      if (this.lastHearts.get(broadcastId) === totals[i]) return;
-      this.lastHearts.set(broadcastId, totals[i]);
-      const payload: HeartsCount = { broadcastId, total: totals[i] };
+      const total = totals[i];
+      // no total in Redis is not a total of 0 (an ended show's may be gone): nothing to push
+      if (total === null || this.lastHearts.get(broadcastId) === total) return;
+      this.lastHearts.set(broadcastId, total);
+      const payload: HeartsCount = { broadcastId, total };
       io.local.to(SocketRooms.broadcast(broadcastId)).emit(SocketEvents.HeartsCount, payload);
     });
 

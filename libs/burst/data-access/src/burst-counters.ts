@@ -11,11 +11,14 @@ import { RedisService } from '@live/redis';
 export class BurstCounters {
   constructor(private readonly redis: RedisService) {}
 
-  /** Heart totals of the shows, in order (0 where none were counted). */
-  async heartTotals(broadcastIds: string[]): Promise<number[]> {
+  /**
+   * Heart totals of the shows, in order; null where Redis has none (nothing counted yet, or an
+   * ended show's total gone from Redis an hour after the flush): not a total of 0.
+   */
+  async heartTotals(broadcastIds: string[]): Promise<(number | null)[]> {
     const { keys, client } = this.redis;
     const totals = await Promise.all(broadcastIds.map((id) => client.get(keys.broadcast.hearts(id))));
-    return totals.map((t) => Number(t ?? 0));
+    return totals.map((t) => (t === null ? null : Number(t)));
   }
 
   /** Remaining stock of the coupons, in order; null for a coupon burst-api does not know. */

@@ -2,7 +2,7 @@ import { CanActivate, DynamicModule, ExecutionContext, Global, Inject, Injectabl
 import { Reflector } from '@nestjs/core';
 import { CommonErrors } from '@live/errors';
 import { Role } from '@live/contracts';
-import { InvalidTokenError, Principal, bearerToken, verifyAccessToken } from './token';
+import { InvalidTokenError, Principal, VerifiedTokens, bearerToken } from './token';
 
 export const AUTH_SECRET = Symbol('AUTH_SECRET');
 const ROLES_KEY = 'live:roles';
@@ -17,17 +17,22 @@ export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionConte
 /** Bearer JWT (HS256) required; 401 without a valid one, 403 without an allowed role. */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  /** a verified token is trusted until its `exp` (at most a minute), not verified per request */
+  private readonly tokens: VerifiedTokens;
+
   constructor(
-    @Inject(AUTH_SECRET) private readonly secret: string,
+    @Inject(AUTH_SECRET) secret: string,
     private readonly reflector: Reflector,
-  ) {}
+  ) {
+    this.tokens = new VerifiedTokens(secret);
+  }
 
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined>; user?: Principal }>();
     const token = bearerToken(req.headers.authorization);
     if (!token) throw CommonErrors.unauthorized();
     try {
-      req.user = verifyAccessToken(token, this.secret);
+      req.user = this.tokens.verify(token);
     } catch (err) {
       if (err instanceof InvalidTokenError) throw CommonErrors.unauthorized(`invalid token: ${err.message}`);
       throw err;

@@ -26,6 +26,11 @@ function secretKey(secret: string): KeyObject {
 
 /** HS256 only: a token signed any other way (or `none`) is refused. */
 export function verifyAccessToken(token: string, secret: string): Principal {
+  return verifyAccessTokenUntil(token, secret).principal;
+}
+
+/** verifyAccessToken, plus when the token stops being valid (epoch ms; Infinity without `exp`). */
+export function verifyAccessTokenUntil(token: string, secret: string): { principal: Principal; expiresAtMs: number } {
   let payload: unknown;
   try {
     payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'] });
@@ -37,7 +42,47 @@ export function verifyAccessToken(token: string, secret: string): Principal {
     const issue = claims.error.issues[0];
     throw new InvalidTokenError(`claim ${issue.path.join('.')}: ${issue.message}`);
   }
-  return claims.data;
+  const exp = (payload as { exp?: unknown }).exp;
+  return { principal: claims.data, expiresAtMs: typeof exp === 'number' ? exp * 1000 : Infinity };
+}
+
+/**
+ * Verified tokens, so a client that sends the same bearer token on every request (a viewer
+ * tapping hearts) pays for one HMAC and one claims parse, not one per request. Bounded (the
+ * least recently used go first) and honouring `exp`: an entry is used only until its token
+ * expires, and at most `maxAgeMs` after it was verified. Only valid tokens are kept.
+ */
+export class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly max = 10_000,
+    private readonly maxAgeMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The token's principal; throws InvalidTokenError as verifyAccessToken does. */
+  verify(token: string): Principal {
+    const now = this.now();
+    const hit = this.entries.get(token);
+    if (hit) {
+      this.entries.delete(token);
+      if (hit.until > now) {
+        this.entries.set(token, hit); // most recently used last
+        return hit.principal;
+      }
+    }
+    const { principal, expiresAtMs } = verifyAccessTokenUntil(token, this.secret);
+    if (expiresAtMs <= now) throw new InvalidTokenError('jwt expired');
+    this.entries.set(token, { principal, until: Math.min(expiresAtMs, now + this.maxAgeMs) });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    return principal;
+  }
 }
 
 export function signAccessToken(claims: z.input<typeof Claims>, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {

@@ -1,0 +1,27 @@
+import { Logger } from '@nestjs/common';
+import { AppError, CommonErrorCode } from '@live/errors';
+import { z } from 'zod';
+
+/** A refusal as a socket ack: the HTTP answer's code, message and field, `retryAfter` (s) where HTTP sends Retry-After. */
+export type Refusal = { ok: false; code: string; message: string; field?: string; retryAfter?: number };
+
+export function refusal(err: unknown, logger: Logger, what: string): Refusal {
+  if (err instanceof AppError) {
+    const after = Number(err.headers['Retry-After']);
+    return { ok: false, code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(after > 0 ? { retryAfter: after } : {}) };
+  }
+  logger.error(`${what} failed: ${err instanceof Error ? err.stack : String(err)}`);
+  return { ok: false, code: 'UNAVAILABLE', message: 'could not do it now; send it again', retryAfter: 1 };
+}
+
+/** The first zod issue as a VALIDATION_FAILED ack, named as ZodPipe names it over HTTP. */
+export function invalid(error: z.ZodError): Refusal {
+  const issue = error.issues[0];
+  const field = issue.code === 'unrecognized_keys' ? issue.keys[0] : issue.path.join('.');
+  return { ok: false, code: CommonErrorCode.ValidationFailed, message: `${field}: ${issue.message}`, field };
+}
+
+/** The token's `exp` has passed since the socket connected: refused, and the socket closed. */
+export function expired(): Refusal {
+  return { ok: false, code: CommonErrorCode.Unauthorized, message: 'the token has expired; reconnect with a new one' };
+}
