@@ -19,6 +19,7 @@ describe('live video: bad input', () => {
   let management: AppProcess;
   let encoder: AppProcess;
   let rtmpPort: number;
+  let encoderEnv: Record<string, string>;
   const seller = `seller-${randomUUID()}`;
   const api = () => http(management.url, tokenFor(seller, ['seller']));
   const pushers: ReturnType<typeof push>[] = [];
@@ -52,20 +53,18 @@ describe('live video: bad input', () => {
 
   beforeAll(async () => {
     rtmpPort = await freePort();
-    [management, encoder] = await Promise.all([
-      AppProcess.start('management-api'),
-      AppProcess.start('encoder-orchestrator', {
-        ENCODER_RTMP_PORT: String(rtmpPort),
-        ENCODER_STORAGE_DIR: storage,
-        ENCODER_LADDER: '360,240',
-        ENCODER_X264_PRESET: 'ultrafast',
-        ENCODER_MAX_STREAMS: '1',
-        ENCODER_MAX_INPUT_WIDTH: '640',
-        ENCODER_MAX_INPUT_HEIGHT: '360',
-        ENCODER_STALL_MS: '2000',
-        ENCODER_REPLICA_ID: `test-${randomUUID().slice(0, 8)}`,
-      }),
-    ]);
+    encoderEnv = {
+      ENCODER_RTMP_PORT: String(rtmpPort),
+      ENCODER_STORAGE_DIR: storage,
+      ENCODER_LADDER: '360,240',
+      ENCODER_X264_PRESET: 'ultrafast',
+      ENCODER_MAX_STREAMS: '1',
+      ENCODER_MAX_INPUT_WIDTH: '640',
+      ENCODER_MAX_INPUT_HEIGHT: '360',
+      ENCODER_STALL_MS: '2000',
+      ENCODER_REPLICA_ID: `test-${randomUUID().slice(0, 8)}`,
+    };
+    [management, encoder] = await Promise.all([AppProcess.start('management-api'), AppProcess.start('encoder-orchestrator', encoderEnv)]);
   });
 
   afterAll(async () => {
@@ -177,5 +176,27 @@ describe('live video: bad input', () => {
     expect(encoder.running).toBe(true);
     const last = segmentsOf(playlist(live.id, '360p')).at(-1);
     await waitFor('the playlist still moving', () => segmentsOf(playlist(live.id, '360p')).at(-1) !== last, { timeoutMs: 20_000, everyMs: 250 });
+  });
+
+  it('continues the show in the same media sequence after the replica itself restarts', async () => {
+    const before = segmentsOf(playlist(live.id, '360p'));
+    const lastBefore = Number(before[before.length - 1].replace('.ts', ''));
+    await encoder.stop('SIGKILL'); // the encoder's connection goes with it
+    await waitFor('the pusher dropped with the replica', () => livePusher.exitCode !== null || livePusher.signalCode !== null, { timeoutMs: 20_000 });
+    encoder = await AppProcess.start('encoder-orchestrator', encoderEnv);
+    livePusher = start(live.key);
+    const text = await waitFor(
+      'segments of the new replica after a discontinuity',
+      () => {
+        const t = playlist(live.id, '360p');
+        const after = segmentsOf(t.split('#EXT-X-DISCONTINUITY\n').at(-1) ?? '').map((seg) => Number(seg.replace('.ts', '')));
+        return after.length >= 2 && after[0] > lastBefore ? t : undefined;
+      },
+      { timeoutMs: 60_000, everyMs: 250 },
+    );
+    expect(logged(`show ${live.id}: playlists restored`)).toBe(true);
+    const numbers = segmentsOf(text).map((seg) => Number(seg.replace('.ts', '')));
+    numbers.forEach((n, i) => i > 0 && expect(n).toBe(numbers[i - 1] + 1));
+    expect((await fetch(`${encoder.url}/live/${live.id}/master.m3u8`)).status).toBe(200);
   });
 });

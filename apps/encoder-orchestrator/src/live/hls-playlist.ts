@@ -26,6 +26,12 @@ export interface SegmentEntry {
   parts?: PartEntry[];
 }
 
+export interface PlaylistSnapshot {
+  segments: Array<Omit<SegmentEntry, 'programDateTime'> & { programDateTime: string }>;
+  discontinuitySequence: number;
+  ended: boolean;
+}
+
 /** The segment being built: its parts so far. */
 export interface OpenSegment {
   msn: number;
@@ -130,6 +136,18 @@ export class LivePlaylist {
 
   end(): void {
     this.ended = true;
+  }
+
+  /** What a restarted replica needs to continue this playlist (the open segment is not kept). */
+  snapshot(): PlaylistSnapshot {
+    return { segments: this.segments.map((s) => ({ ...s, programDateTime: s.programDateTime.toISOString() })), discontinuitySequence: this.discontinuitySequence, ended: this.ended };
+  }
+
+  restore(snap: PlaylistSnapshot): void {
+    this.segments.splice(0, this.segments.length, ...snap.segments.map((s) => ({ ...s, programDateTime: new Date(s.programDateTime) })));
+    this.discontinuitySequence = snap.discontinuitySequence;
+    this.ended = snap.ended;
+    this.open = null;
   }
 
   render(): string {

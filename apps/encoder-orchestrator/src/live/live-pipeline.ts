@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { RecordingWriter } from '../recording/recording.writer';
 import { OVERLAY_ID3_DESCRIPTION, id3Tag } from '../timed-metadata/id3';
 import { audioIn, stampId3, startsWithKeyframe } from '../timed-metadata/id3-stamp';
-import { LivePlaylist, Rung, SegmentEntry, parseMediaPlaylist, renderMaster } from './hls-playlist';
+import { LivePlaylist, PlaylistSnapshot, Rung, SegmentEntry, parseMediaPlaylist, renderMaster } from './hls-playlist';
 import { ffmpegArgs, ladderFor } from './ladder';
 
 export interface PipelineSettings {
@@ -51,6 +51,18 @@ export interface FlvSource {
   stats(): { inBytes: number; keyframeIntervalSeconds: number | null };
   connected(): boolean;
 }
+
+/** live/<id>/state.json: what a restarted replica needs to continue the show's playlists. */
+interface PipelineState {
+  v: 1;
+  rungs: Rung[];
+  ended: boolean;
+  playlists: Record<string, PlaylistSnapshot>;
+  partSeq: Record<string, number>;
+}
+
+/** part numbers a restored pipeline skips: parts written after the last saved state are never reused */
+const PART_SEQ_SKIP = 100;
 
 interface PendingTag {
   at: number;
@@ -102,6 +114,8 @@ export class LivePipeline {
   private lastHealthAt = 0;
   private lastInBytes = 0;
   private masterWritten = false;
+  /** a segment was completed since state.json was last written */
+  private stateDirty = false;
   /** per rung: the next part's number (continuous for the show), the open segment's bytes, files to delete */
   private readonly partSeq = new Map<string, number>();
   private readonly openBytes = new Map<string, Buffer[]>();
@@ -140,15 +154,13 @@ export class LivePipeline {
   async start(source: FlvSource): Promise<number> {
     if (this.ended) throw new Error(`show ${this.broadcastId} ended`);
     if (this.session) await this.stop();
-    if (!this.rungs) {
+    if (!this.rungs && (await this.restore())) {
+      if (this.ended) throw new Error(`show ${this.broadcastId} ended`);
+    } else if (!this.rungs) {
       // the ladder is fixed by the first session: the master playlist never changes under a player
       this.rungs = ladderFor({ width: source.width || 1280, height: source.height || 720 }, this.settings.ladderHeights);
       for (const r of this.rungs) {
-        const parts = this.partsPerSegment;
-        // PART-TARGET: the chunk length to the next millisecond up, plus one for ffmpeg's rounding
-        const partTarget = (Math.ceil((this.settings.segmentSeconds / parts) * 1000) + 1) / 1000;
-        const lowLatency = parts > 1 ? { partTarget, nextPartUri: () => `p${this.partSeq.get(r.name)}.ts` } : null;
-        this.playlists.set(r.name, new LivePlaylist(this.settings.windowSegments, lowLatency));
+        this.playlists.set(r.name, this.newPlaylist(r.name));
         this.partSeq.set(r.name, 0);
         this.openBytes.set(r.name, []);
         this.graveyard.set(r.name, []);
@@ -158,6 +170,7 @@ export class LivePipeline {
       // the master is written once every rung has a segment listed (tick): a refused or
       // failing first input never leaves a master naming playlists that do not exist
     }
+    if (!this.rungs) throw new Error(`show ${this.broadcastId}: no ladder`);
     const part = await this.recording.startPart(new Date());
     const workDir = path.join(this.settings.storageDir, 'work', this.broadcastId, `s${part.index}`);
     await rm(workDir, { recursive: true, force: true });
@@ -211,6 +224,58 @@ export class LivePipeline {
     return part.index;
   }
 
+  private newPlaylist(rung: string): LivePlaylist {
+    const parts = this.partsPerSegment;
+    // PART-TARGET: the chunk length to the next millisecond up, plus one for ffmpeg's rounding
+    const partTarget = (Math.ceil((this.settings.segmentSeconds / parts) * 1000) + 1) / 1000;
+    return new LivePlaylist(this.settings.windowSegments, parts > 1 ? { partTarget, nextPartUri: () => `p${this.partSeq.get(rung)}.ts` } : null);
+  }
+
+  private get stateFile(): string {
+    return path.join(this.liveDir, 'state.json');
+  }
+
+  /**
+   * A show this replica (or one before it, sharing the storage) already served: its ladder and
+   * playlists continue where the saved state left them, so a restarted replica's next session
+   * is a discontinuity in the same media sequence, not a new stream from 0.
+   */
+  private async restore(): Promise<boolean> {
+    let state: PipelineState;
+    try {
+      state = JSON.parse(await readFile(this.stateFile, 'utf8')) as PipelineState;
+    } catch {
+      return false;
+    }
+    if (state.v !== 1 || !state.rungs?.length) return false;
+    this.rungs = state.rungs;
+    for (const r of this.rungs) {
+      const pl = this.newPlaylist(r.name);
+      if (state.playlists[r.name]) pl.restore(state.playlists[r.name]);
+      this.playlists.set(r.name, pl);
+      this.partSeq.set(r.name, (state.partSeq[r.name] ?? 0) + PART_SEQ_SKIP);
+      this.openBytes.set(r.name, []);
+      this.graveyard.set(r.name, []);
+      this.pending.set(r.name, []);
+    }
+    this.masterWritten = true;
+    this.ended = state.ended;
+    this.logger.log(`show ${this.broadcastId}: playlists restored from ${this.stateFile} (next media sequence ${Math.max(...[...this.playlists.values()].map((p) => p.nextMsn))})`);
+    return true;
+  }
+
+  private async saveState(): Promise<void> {
+    if (!this.rungs || !this.masterWritten) return;
+    const state: PipelineState = {
+      v: 1,
+      rungs: this.rungs,
+      ended: this.ended,
+      playlists: Object.fromEntries([...this.playlists].map(([name, pl]) => [name, pl.snapshot()])),
+      partSeq: Object.fromEntries(this.partSeq),
+    };
+    await this.writeAtomic(this.stateFile, JSON.stringify(state));
+  }
+
   /** Ends the current session: ffmpeg finishes its last segment, the packager lists it. */
   async stop(): Promise<void> {
     const s = this.session;
@@ -236,6 +301,7 @@ export class LivePipeline {
       await this.writeAtomic(path.join(this.liveDir, name, 'index.m3u8'), pl.render());
     }
     for (const r of this.rungs ?? []) this.updates.emit('playlist', r.name);
+    await this.saveState();
     await this.recording.complete(new Date());
     this.logger.log(`show ${this.broadcastId} ended: playlists closed, recording complete (${this.recording.parts} parts)`);
   }
@@ -470,6 +536,10 @@ export class LivePipeline {
         const codec = this.settings.preset === 'ultrafast' ? 'avc1.42e01f' : 'avc1.4d401f';
         await this.writeAtomic(path.join(this.liveDir, 'master.m3u8'), renderMaster(this.rungs, this.settings.fps, codec));
       }
+      if (this.stateDirty) {
+        this.stateDirty = false;
+        await this.saveState();
+      }
     } catch (err) {
       this.logger.error(`show ${this.broadcastId}: packaging failed: ${(err as Error).message}`);
     } finally {
@@ -484,6 +554,7 @@ export class LivePipeline {
     this.openBytes.set(rung, []);
     const graveyard = this.graveyard.get(rung)!;
     graveyard.push(...pl.closeOpen(`${msn}.ts`));
+    this.stateDirty = true;
     // a player or CDN still fetching just behind the window finds the files
     while (graveyard.length > this.settings.windowSegments * 2) {
       const old = graveyard.shift()!;
