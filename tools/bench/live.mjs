@@ -7,6 +7,8 @@
 //     (requestVideoFrameCallback + canvas): latency = presentation wall clock - capture time;
 //  2. overlay POST -> metadata cue: pins a product through management-api while playing and
 //     times the cue firing in the player;
+//  Steps 1 and 2 run twice on separate encoder-orchestrator processes, one after the other: the
+//  same-run baseline with whole 1 s segments (ENCODER_LL_PARTS=1), then LL-HLS (parts, default);
 //  3. capacity: 1..BENCH_MAX_STREAMS concurrent 720p pushes at the full 720/480/360 ladder;
 //     a replica "carries" k streams when every stream keeps producing segments in real time;
 //     CPU per stream from the ffmpeg processes' /proc times.
@@ -29,7 +31,7 @@ const { chromium } = require('playwright-core');
 execFileSync(process.execPath, ['tools/infra/debian-packages.mjs', 'ffmpeg', 'chromium'], { cwd: root, stdio: 'inherit' });
 
 const params = { seconds: num('BENCH_SECONDS', 30), maxStreams: num('BENCH_MAX_STREAMS', 3), window: num('BENCH_WINDOW', 15), fps: 30 };
-const { secret, env, log, startApp, prepare, cleanUp } = benchRun('live');
+const { secret, env, log, startApp, stopApp, prepare, cleanUp } = benchRun('live');
 const storage = mkdtempSync(path.join(os.tmpdir(), 'bench-live-'));
 const token = (sub, roles) => jwt.sign({ sub, name: sub, roles }, secret, { expiresIn: '1h' });
 
@@ -84,7 +86,7 @@ function onFrame() {
 }
 window.metaCues = () => Array.from(v.textTracks).filter((t) => t.kind === 'metadata').flatMap((t) => Array.from(t.cues || []))
   .map((q) => ({ start: q.startTime, data: q.value && q.value.data }));
-window.start = (src) => { const hls = new Hls(); hls.loadSource(src); hls.attachMedia(v); v.play().catch(() => {}); v.requestVideoFrameCallback(onFrame); };
+window.start = (src) => { const hls = new Hls(); window.hls = hls; hls.loadSource(src); hls.attachMedia(v); v.play().catch(() => {}); v.requestVideoFrameCallback(onFrame); };
 </script></body></html>`;
   const server = http.createServer((req, res) =>
     req.url === '/hls.js' ? res.writeHead(200, { 'content-type': 'text/javascript' }).end(hlsJs) : res.writeHead(200, { 'content-type': 'text/html' }).end(html),
@@ -128,22 +130,26 @@ const segmentsIn = (id, rung) => {
 async function main() {
   log('building and migrating');
   await prepare(['management-api', 'encoder-orchestrator'], ['management-api', 'encoder-orchestrator']);
-  const rtmpPort = await freePort();
   const management = await startApp('management-api');
-  const encoder = await startApp('encoder-orchestrator', {
-    ENCODER_RTMP_PORT: String(rtmpPort),
-    ENCODER_STORAGE_DIR: storage,
-    // the shows of earlier steps keep their slot through the reconnect window
-    ENCODER_MAX_STREAMS: String(params.maxStreams * 3 + 2),
-    ENCODER_REPLICA_ID: `bench-${randomUUID().slice(0, 8)}`,
-  });
+  const startEncoder = async (extra) => {
+    const rtmpPort = await freePort();
+    const app = await startApp('encoder-orchestrator', {
+      ENCODER_RTMP_PORT: String(rtmpPort),
+      ENCODER_STORAGE_DIR: storage,
+      // the shows of earlier steps keep their slot through the reconnect window
+      ENCODER_MAX_STREAMS: String(params.maxStreams * 3 + 2),
+      ENCODER_REPLICA_ID: `bench-${randomUUID().slice(0, 8)}`,
+      ...extra,
+    });
+    return Object.assign(app, { rtmpPort });
+  };
   const seller = `seller-${randomUUID()}`;
   const call = async (method, url, body, who = token(seller, ['seller'])) => {
     const res = await fetch(`${management.url}${url}`, { method, headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
     if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
     return res.json();
   };
-  const newShow = async (title) => {
+  const newShow = async (title, rtmpPort) => {
     const show = await call('POST', '/v1/broadcasts', { title, scheduledAt: new Date().toISOString() });
     await call('POST', `/v1/broadcasts/${show.id}/start`);
     const { streamKey } = await call('GET', `/v1/broadcasts/${show.id}/stream-key`);
@@ -151,53 +157,64 @@ async function main() {
   };
 
   // ---- 1 + 2: latency and overlay cue
-  const show = await newShow('bench latency');
-  const pusher = pushBarcode(show.url, params.seconds + 40);
-  const page = await playerServer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
-  const tab = await browser.newPage();
-  await tab.goto(page.url);
-  while (!Number.isFinite(pusher.t0)) await sleep(100);
-  await tab.evaluate(`window.t0 = ${pusher.t0}`);
-  for (let i = 0; i < 300; i++) {
-    if ((await fetch(`${encoder.url}/live/${show.id}/master.m3u8`)).status === 200 && segmentsIn(show.id, '360p') >= 2) break;
-    await sleep(100);
-  }
-  await tab.evaluate(`window.start(${JSON.stringify(`${encoder.url}/live/${show.id}/master.m3u8`)})`);
-  log(`playing; sampling ${params.seconds} s after 8 s of warm-up`);
-  await sleep(8_000);
-  await tab.evaluate('window.lat = []');
-  const admin = token('bench-admin', ['admin']);
-  const cueMs = [];
-  const pins = 3;
-  for (let i = 0; i < pins; i++) {
-    const product = await call('POST', '/v1/products', { name: `Bench ${i}`, price: 1000, currency: 'KRW', stock: 5, sellerId: seller }, admin);
-    await call('POST', `/v1/broadcasts/${show.id}/products`, { productId: product.id }, admin);
-    const postAt = Date.now();
-    await call('POST', `/v1/broadcasts/${show.id}/products/${product.id}/pin`, undefined, admin);
-    // fired = the cue exists and playback has reached its start
-    for (let w = 0; w < 400; w++) {
-      const cue = (await tab.evaluate('window.metaCues()')).find((c) => c.data && c.data.includes(product.id));
-      if (cue && (await tab.evaluate('document.getElementById("v").currentTime')) >= cue.start) {
-        cueMs.push(Date.now() - postAt);
-        break;
-      }
-      await sleep(25);
+  const measureLatency = async (encoder, label) => {
+    const show = await newShow(`bench latency ${label}`, encoder.rtmpPort);
+    const pusher = pushBarcode(show.url, params.seconds + 40);
+    const page = await playerServer();
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+    const tab = await browser.newPage();
+    await tab.goto(page.url);
+    while (!Number.isFinite(pusher.t0)) await sleep(100);
+    await tab.evaluate(`window.t0 = ${pusher.t0}`);
+    for (let i = 0; i < 300; i++) {
+      if ((await fetch(`${encoder.url}/live/${show.id}/master.m3u8`)).status === 200 && segmentsIn(show.id, '360p') >= 2) break;
+      await sleep(100);
     }
-    await sleep((params.seconds * 1000) / pins - 2_000);
-  }
-  const lat = (await tab.evaluate('window.lat')).filter((x) => x > 0 && x < 60_000).sort((a, b) => a - b);
-  await browser.close();
-  page.close();
-  pusher.kill('SIGKILL');
-  log(`latency samples ${lat.length}, p50 ${percentile(lat, 50)} ms; overlay cues ${cueMs.join(', ')} ms`);
+    await tab.evaluate(`window.start(${JSON.stringify(`${encoder.url}/live/${show.id}/master.m3u8`)})`);
+    log(`${label}: playing; sampling ${params.seconds} s after 8 s of warm-up`);
+    await sleep(8_000);
+    await tab.evaluate('window.lat = []');
+    const admin = token('bench-admin', ['admin']);
+    const cueMs = [];
+    const pins = 3;
+    for (let i = 0; i < pins; i++) {
+      const product = await call('POST', '/v1/products', { name: `Bench ${i}`, price: 1000, currency: 'KRW', stock: 5, sellerId: seller }, admin);
+      await call('POST', `/v1/broadcasts/${show.id}/products`, { productId: product.id }, admin);
+      const postAt = Date.now();
+      await call('POST', `/v1/broadcasts/${show.id}/products/${product.id}/pin`, undefined, admin);
+      // fired = the cue exists and playback has reached its start
+      for (let w = 0; w < 400; w++) {
+        const cue = (await tab.evaluate('window.metaCues()')).find((c) => c.data && c.data.includes(product.id));
+        if (cue && (await tab.evaluate('document.getElementById("v").currentTime')) >= cue.start) {
+          cueMs.push(Date.now() - postAt);
+          break;
+        }
+        await sleep(25);
+      }
+      await sleep((params.seconds * 1000) / pins - 2_000);
+    }
+    const lat = (await tab.evaluate('window.lat')).filter((x) => x > 0 && x < 60_000).sort((a, b) => a - b);
+    // what hls.js made of the playlist: parts seen, its own target latency
+    const player = await tab.evaluate('({ lowLatencyMode: window.hls.lowLatencyMode, targetLatency: window.hls.targetLatency, parts: (window.hls.levels[window.hls.currentLevel]?.details?.partList || []).length })');
+    await browser.close();
+    page.close();
+    pusher.kill('SIGKILL');
+    log(`${label}: latency samples ${lat.length}, p50 ${percentile(lat, 50)} p95 ${percentile(lat, 95)} ms; overlay cues ${cueMs.join(', ')} ms; hls.js ${JSON.stringify(player)}`);
+    return { lat, cueMs, player };
+  };
+
+  const baselineEncoder = await startEncoder({ ENCODER_LL_PARTS: '1' });
+  const baseline = await measureLatency(baselineEncoder, 'baseline (1 s segments, no parts)');
+  await stopApp(baselineEncoder);
+  const encoder = await startEncoder({});
+  const { lat, cueMs, player } = await measureLatency(encoder, 'LL-HLS (1/3 s parts)');
 
   // ---- 3: capacity at the full ladder
   let streamsPerReplica = 0;
   let cpuPerStream = null;
   const steps = [];
   for (let k = 1; k <= params.maxStreams; k++) {
-    const shows = await Promise.all(Array.from({ length: k }, (_, i) => newShow(`bench capacity ${k}.${i}`)));
+    const shows = await Promise.all(Array.from({ length: k }, (_, i) => newShow(`bench capacity ${k}.${i}`, encoder.rtmpPort)));
     const pushers = shows.map((s) => pushTestsrc(s.url, params.window + 20));
     await sleep(8_000);
     const before = shows.map((s) => segmentsIn(s.id, '360p'));
@@ -226,7 +243,14 @@ async function main() {
       streamsPerReplica,
       cpuPerStream,
     },
-    detail: { latencySamples: lat.length, overlayCueSamples: cueMs, capacitySteps: steps, cpuPerStreamUnit: 'cores (ffmpeg user+sys seconds per wall second) for one 720p input at the 720/480/360 ladder' },
+    baseline: {
+      what: 'same run, hls.js defaults, whole 1 s segments (ENCODER_LL_PARTS=1)',
+      latencyMs: { p50: percentile(baseline.lat, 50), p95: percentile(baseline.lat, 95) },
+      overlayCueMs: { p50: percentile([...baseline.cueMs].sort((a, b) => a - b), 50) },
+      latencySamples: baseline.lat.length,
+      player: baseline.player,
+    },
+    detail: { player, latencySamples: lat.length, overlayCueSamples: cueMs, capacitySteps: steps, cpuPerStreamUnit: 'cores (ffmpeg user+sys seconds per wall second) for one 720p input at the 720/480/360 ladder' },
   });
   const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   await cleanUp(redis);

@@ -55,6 +55,8 @@ export class AppConfig extends ConfigClass(
     ENCODER_FPS: env.positiveInt(30),
     /** live segment length (s); keyframes every 1 s in every rung */
     ENCODER_SEGMENT_SECONDS: env.positiveInt(1),
+    /** LL-HLS: each segment is cut into this many parts (EXT-X-PART, blocking reload); 1 = no parts */
+    ENCODER_LL_PARTS: env.positiveInt(3),
     /** an encoder back within this window continues the same playlists (after a discontinuity) */
     ENCODER_RECONNECT_GRACE_MS: env.positiveInt(30_000),
     /** inputs larger than this are refused (4K) */

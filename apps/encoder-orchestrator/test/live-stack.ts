@@ -1,5 +1,5 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,18 +9,38 @@ const run = promisify(execFile);
 
 /** A small ffmpeg publisher: testsrc2 + a tone, H.264 main + AAC over RTMP, like OBS would. */
 export function push(url: string, { size = '640x360', seconds = 120, codec = 'libx264' } = {}): ChildProcess & { log: string[] } {
+  // codec 'none': audio only; 'flv': Sorenson H.263 (FLV's own non-H.264 video codec)
+  const video = codec === 'none' ? [] : ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30,format=yuv420p`];
+  const videoOut = codec === 'none' ? [] : ['-c:v', codec, ...(codec === 'libx264' ? ['-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'main'] : []), '-g', '30'];
   const args = [
     '-hide_banner', '-loglevel', 'error', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30,format=yuv420p`,
+    ...video,
     '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
     '-t', String(seconds),
-    '-c:v', codec, ...(codec === 'libx264' ? ['-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'main'] : []), '-g', '30',
+    ...videoOut,
     '-c:a', 'aac', '-b:a', '64k', '-f', 'flv', url,
   ];
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] }) as ChildProcess & { log: string[] };
   child.log = [];
   child.stderr!.on('data', (d: Buffer) => child.log.push(d.toString()));
   return child;
+}
+
+/** The pid of the transcoding ffmpeg a running app spawned for a show (its work dir names the show). */
+export function transcoderPid(appPid: number, broadcastId: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== appPid) continue;
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.split('\0')[0].endsWith('ffmpeg') && cmd.includes(`/work/${broadcastId}/`)) return Number(entry);
+    } catch {
+      // gone while we looked
+    }
+  }
+  return undefined;
 }
 
 export const exited = (child: ChildProcess) =>

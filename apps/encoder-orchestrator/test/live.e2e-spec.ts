@@ -135,6 +135,32 @@ describe('live video', () => {
     expect(starts[0]).toBe(starts[1]);
   });
 
+  it('serves LL-HLS parts, a preload hint and blocking playlist reloads', async () => {
+    const rung = `${encoder.url}/live/${show.id}/360p`;
+    const text = await (await fetch(`${rung}/index.m3u8`)).text();
+    expect(text).toMatch(/#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1\.\d+/);
+    expect(text).toMatch(/#EXT-X-PART-INF:PART-TARGET=0\.3\d+/);
+    expect(text).toMatch(/#EXT-X-PART:DURATION=0\.3\d+,INDEPENDENT=YES,URI="p\d+\.ts"/);
+    const hint = /#EXT-X-PRELOAD-HINT:TYPE=PART,URI="p(\d+)\.ts"/.exec(text)?.[1];
+    expect(hint).toBeDefined();
+    expect(text).not.toContain(`URI="p${hint}.ts",`);
+    // the hinted part is the next one: part <open parts> of segment <last listed + 1>
+    const lines = text.trim().split('\n');
+    const lastSegment = lines.map((l, i) => (l.endsWith('.ts') ? i : -1)).filter((i) => i >= 0).at(-1)!;
+    const msn = Number(lines[lastSegment].replace('.ts', '')) + 1;
+    const part = lines.slice(lastSegment).filter((l) => l.startsWith('#EXT-X-PART:')).length;
+    const blocked = await fetch(`${rung}/index.m3u8?_HLS_msn=${msn}&_HLS_part=${part}`);
+    expect(blocked.status).toBe(200);
+    expect(await blocked.text()).toContain(`URI="p${hint}.ts"`);
+    const partFile = await fetch(`${rung}/p${hint}.ts`);
+    expect(partFile.status).toBe(200);
+    expect(partFile.headers.get('content-type')).toBe('video/mp2t');
+    expect((await partFile.arrayBuffer()).byteLength).toBeGreaterThan(188);
+    // a request far past the live edge is a client error, not a hang
+    expect((await fetch(`${rung}/index.m3u8?_HLS_msn=${msn + 10}`)).status).toBe(400);
+    expect((await fetch(`${rung}/index.m3u8?_HLS_msn=x`)).status).toBe(400);
+  });
+
   it('stamps a pinned product into the segments as ID3 and the player fires it as a metadata cue', async () => {
     page = await playerPage();
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });

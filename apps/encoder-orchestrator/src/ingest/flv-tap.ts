@@ -30,8 +30,8 @@ export interface NmsBroadcast {
  * It notes keyframe spacing on the way, for stream health.
  */
 export class FlvTap implements FlvSource {
-  readonly stream = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
-  private readonly subscriber: object;
+  stream = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+  private subscriber: object;
   private lastKeyframeMs: number | null = null;
   private keyframeInterval: number | null = null;
   private closed = false;
@@ -40,15 +40,34 @@ export class FlvTap implements FlvSource {
     private readonly publisher: NmsSession,
     private readonly broadcast: NmsBroadcast,
   ) {
-    this.subscriber = {
+    this.subscriber = this.newSubscriber();
+  }
+
+  private newSubscriber(): object {
+    const stream = this.stream;
+    return {
       id: `tap-${randomUUID()}`,
       ip: '',
       protocol: 'flv',
-      streamPath: publisher.streamPath,
+      streamPath: this.publisher.streamPath,
       endTime: 0,
-      sendBuffer: (buf: Buffer) => this.onTag(buf),
+      sendBuffer: (buf: Buffer) => this.onTag(buf, stream),
       close: () => this.close(),
     };
+  }
+
+  /**
+   * A new subscription on the same publish for a restarted transcoder: node-media-server sends
+   * a new subscriber the FLV header, metadata, codec headers and its GOP cache (from the last
+   * keyframe), so the new ffmpeg starts on a clean FLV stream.
+   */
+  restart(): void {
+    if (this.closed) return;
+    this.broadcast.donePlay(this.subscriber);
+    this.stream.end();
+    this.stream = new PassThrough({ highWaterMark: 4 * 1024 * 1024 });
+    this.subscriber = this.newSubscriber();
+    this.attach();
   }
 
   get width(): number {
@@ -83,8 +102,8 @@ export class FlvTap implements FlvSource {
     this.stream.end();
   }
 
-  private onTag(buf: Buffer): void {
-    if (this.closed) return;
+  private onTag(buf: Buffer, stream: PassThrough): void {
+    if (this.closed || stream !== this.stream) return;
     // FLV video tag (type 9) whose first data byte says keyframe (frame type 1)
     if (buf.length > 12 && (buf[0] & 0x1f) === 9 && buf[11] >> 4 === 1 && buf[12] === 1) {
       const ts = ((buf[7] << 24) | (buf[4] << 16) | (buf[5] << 8) | buf[6]) >>> 0;

@@ -78,9 +78,9 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       while (!session.videoHeight && Date.now() < deadline && !session.socket?.destroyed) await new Promise((r) => setTimeout(r, 50));
       const tap = new FlvTap(session, broadcast);
       tap.attach();
-      let gone = false;
+      let gone: IngestRefusal | null = null;
       const sessionN = await this.live.connect(bid, tap, (reason, detail) => {
-        gone = true;
+        gone = reason;
         refuse(reason, `show ${bid}: ${detail}`);
         tap.close();
       });
@@ -88,7 +88,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       const onClose = () => {
         tap.close();
         if (!gone) this.logger.log(`ingest disconnected: show ${bid} session ${sessionN}`);
-        void this.live.disconnect(bid);
+        void this.live.disconnect(bid, gone);
       };
       if (!session.socket || session.socket.destroyed) onClose();
       else session.socket.once('close', onClose);

@@ -50,4 +50,44 @@ describe('live playlists', () => {
     expect(args.filter((a, i) => args[i - 1] === '-g')).toEqual(['30', '30']);
     expect(args).toContain('/r/part-000.ts');
   });
+
+  it('lists LL-HLS parts near the edge, the open segment and a preload hint, and answers blocking reloads', () => {
+    let next = 0;
+    const pl = new LivePlaylist(6, { partTarget: 0.335, nextPartUri: () => `p${next}.ts` });
+    const part = (independent: boolean) => ({ uri: `p${next++}.ts`, duration: 1 / 3, independent });
+    for (let msn = 0; msn < 5; msn++) {
+      pl.addPart(part(true), { msn, programDateTime: at(msn), discontinuity: false });
+      pl.addPart(part(false));
+      pl.addPart(part(false));
+      pl.closeOpen(`${msn}.ts`);
+    }
+    pl.addPart(part(true), { msn: 5, programDateTime: at(5), discontinuity: false });
+    const text = pl.render();
+    expect(text).toContain('#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.005');
+    expect(text).toContain('#EXT-X-PART-INF:PART-TARGET=0.335');
+    // parts of the last three complete segments and of the open one; every segment still there
+    expect(text.match(/#EXT-X-PART:/g)).toHaveLength(3 * 3 + 1);
+    expect(text).not.toContain('URI="p5.ts"');
+    expect(text).toContain('#EXT-X-PART:DURATION=0.333,INDEPENDENT=YES,URI="p15.ts"');
+    expect(text.trim().split('\n').at(-1)).toBe('#EXT-X-PRELOAD-HINT:TYPE=PART,URI="p16.ts"');
+    expect(text.match(/\n\d+\.ts/g)).toHaveLength(5);
+    expect(text.match(/#EXT-X-PROGRAM-DATE-TIME:/g)).toHaveLength(5);
+
+    expect(pl.has(4, null)).toBe(true);
+    expect(pl.has(5, null)).toBe(false);
+    expect(pl.has(5, 0)).toBe(true);
+    expect(pl.has(5, 1)).toBe(false);
+    // part 3 of a 3-part segment is the next segment's first part
+    expect(pl.has(4, 3)).toBe(true);
+    expect(pl.nextMsn).toBe(6);
+    pl.end();
+    expect(pl.render()).not.toContain('PRELOAD-HINT');
+  });
+
+  it('cuts parts by time with keyframes on the 1 s grid', () => {
+    const args = ffmpegArgs({ rungs: ladderFor({ width: 640, height: 360 }, [360]), workDir: '/w', recordingFile: '/r.ts', fps: 30, gopSeconds: 1, segmentSeconds: 1, partsPerSegment: 3, preset: 'veryfast' });
+    expect(args[args.indexOf('-hls_time') + 1]).toBe('0.333333');
+    expect(args[args.indexOf('-hls_flags') + 1]).toContain('split_by_time');
+    expect(args[args.indexOf('-g') + 1]).toBe('30');
+  });
 });

@@ -33,6 +33,8 @@ export interface FfmpegPlan {
   fps: number;
   gopSeconds: number;
   segmentSeconds: number;
+  /** ffmpeg cuts each segment into this many chunks (LL-HLS parts); 1 = whole segments */
+  partsPerSegment?: number;
   preset: string;
 }
 
@@ -42,6 +44,12 @@ export interface FfmpegPlan {
  * copy of the source into the recording part. Progress goes to fd 3.
  */
 export function ffmpegArgs(plan: FfmpegPlan): string[] {
+  const parts = Math.max(1, plan.partsPerSegment ?? 1);
+  // parts: chunks cut by time (split_by_time), not only on keyframes; the keyframes stay on the
+  // 1 s grid, so every `parts`-th chunk starts with one (microsecond precision keeps the grids
+  // together for hours)
+  const chunk = parts > 1 ? (plan.segmentSeconds / parts).toFixed(6) : String(plan.segmentSeconds);
+  const flags = `program_date_time+temp_file+independent_segments+delete_segments${parts > 1 ? '+split_by_time' : ''}`;
   const gop = Math.max(1, Math.round(plan.fps * plan.gopSeconds));
   const n = plan.rungs.length;
   const split = n > 1 ? `[0:v]fps=${plan.fps},split=${n}${plan.rungs.map((_, i) => `[s${i}]`).join('')};` : `[0:v]fps=${plan.fps}[s0];`;
@@ -62,8 +70,8 @@ export function ffmpegArgs(plan: FfmpegPlan): string[] {
       '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
       '-force_key_frames', `expr:gte(t,n_forced*${plan.gopSeconds})`,
       '-c:a', 'aac', '-b:a', `${r.audioKbps}k`, '-ac', '2', '-ar', '48000',
-      '-f', 'hls', '-hls_time', String(plan.segmentSeconds), '-hls_list_size', '30',
-      '-hls_flags', 'program_date_time+temp_file+independent_segments+delete_segments',
+      '-f', 'hls', '-hls_time', chunk, '-hls_list_size', String(30 * parts),
+      '-hls_flags', flags,
       '-hls_segment_filename', `${plan.workDir}/${r.name}/%d.ts`,
       `${plan.workDir}/${r.name}/index.m3u8`,
     );

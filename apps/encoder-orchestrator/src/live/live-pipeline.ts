@@ -3,11 +3,12 @@ import { IngestRefusal, OverlayChangedV1, StreamHealth } from '@live/contracts';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EventEmitter } from 'node:events';
 import { Readable } from 'node:stream';
 import { RecordingWriter } from '../recording/recording.writer';
 import { OVERLAY_ID3_DESCRIPTION, id3Tag } from '../timed-metadata/id3';
-import { audioIn, stampId3 } from '../timed-metadata/id3-stamp';
-import { LivePlaylist, Rung, parseMediaPlaylist, renderMaster } from './hls-playlist';
+import { audioIn, stampId3, startsWithKeyframe } from '../timed-metadata/id3-stamp';
+import { LivePlaylist, PlaylistSnapshot, Rung, SegmentEntry, parseMediaPlaylist, renderMaster } from './hls-playlist';
 import { ffmpegArgs, ladderFor } from './ladder';
 
 export interface PipelineSettings {
@@ -17,6 +18,8 @@ export interface PipelineSettings {
   fps: number;
   preset: string;
   segmentSeconds: number;
+  /** LL-HLS parts per segment (1: whole segments only, no parts) */
+  partsPerSegment: number;
   windowSegments: number;
   maxInputWidth: number;
   maxInputHeight: number;
@@ -35,6 +38,11 @@ export interface PipelineHooks {
 export interface FlvSource {
   /** FLV bytes (header first); ends when the publisher goes */
   stream: Readable;
+  /**
+   * A fresh FLV stream of the same publisher (header, codec headers, then from the last
+   * keyframe on), for a transcoder restarted mid-show; `stream` is replaced by it.
+   */
+  restart(): void;
   /** source size and frame rate if the publisher's metadata said */
   width: number;
   height: number;
@@ -44,6 +52,18 @@ export interface FlvSource {
   connected(): boolean;
 }
 
+/** live/<id>/state.json: what a restarted replica needs to continue the show's playlists. */
+interface PipelineState {
+  v: 1;
+  rungs: Rung[];
+  ended: boolean;
+  playlists: Record<string, PlaylistSnapshot>;
+  partSeq: Record<string, number>;
+}
+
+/** part numbers a restored pipeline skips: parts written after the last saved state are never reused */
+const PART_SEQ_SKIP = 100;
+
 interface PendingTag {
   at: number;
   tag: Buffer;
@@ -52,6 +72,8 @@ interface PendingTag {
 interface Session {
   n: number;
   ffmpeg: ChildProcess;
+  /** the FLV stream this session's ffmpeg reads */
+  stream: Readable;
   workDir: string;
   /** per rung: the public media sequence number of this session's first segment */
   baseMsn: Map<string, number>;
@@ -91,6 +113,17 @@ export class LivePipeline {
   private ended = false;
   private lastHealthAt = 0;
   private lastInBytes = 0;
+  private masterWritten = false;
+  /** a segment was completed since state.json was last written */
+  private stateDirty = false;
+  /** per rung: the next part's number (continuous for the show), the open segment's bytes, files to delete */
+  private readonly partSeq = new Map<string, number>();
+  private readonly openBytes = new Map<string, Buffer[]>();
+  private readonly graveyard = new Map<string, SegmentEntry[]>();
+  /** 'playlist' (rung) after a rung's playlist file is rewritten */
+  private readonly updates = new EventEmitter().setMaxListeners(0);
+  /** ffmpeg deaths in a row without a segment in between (restart backoff) */
+  private crashes = 0;
 
   constructor(
     readonly broadcastId: string,
@@ -109,6 +142,10 @@ export class LivePipeline {
     return this.ended;
   }
 
+  get partsPerSegment(): number {
+    return Math.max(1, this.settings.partsPerSegment);
+  }
+
   get sessionNumber(): number | null {
     return this.session?.n ?? null;
   }
@@ -117,17 +154,23 @@ export class LivePipeline {
   async start(source: FlvSource): Promise<number> {
     if (this.ended) throw new Error(`show ${this.broadcastId} ended`);
     if (this.session) await this.stop();
-    if (!this.rungs) {
+    if (!this.rungs && (await this.restore())) {
+      if (this.ended) throw new Error(`show ${this.broadcastId} ended`);
+    } else if (!this.rungs) {
       // the ladder is fixed by the first session: the master playlist never changes under a player
       this.rungs = ladderFor({ width: source.width || 1280, height: source.height || 720 }, this.settings.ladderHeights);
       for (const r of this.rungs) {
-        this.playlists.set(r.name, new LivePlaylist(this.settings.windowSegments));
+        this.playlists.set(r.name, this.newPlaylist(r.name));
+        this.partSeq.set(r.name, 0);
+        this.openBytes.set(r.name, []);
+        this.graveyard.set(r.name, []);
         this.pending.set(r.name, []);
         await mkdir(path.join(this.liveDir, r.name), { recursive: true });
       }
-      await this.writeAtomic(path.join(this.liveDir, 'master.m3u8'), // ultrafast encodes without CABAC: x264 makes it Constrained Baseline, and CODECS must say so
-      renderMaster(this.rungs, this.settings.fps, this.settings.preset === 'ultrafast' ? 'avc1.42e01f' : 'avc1.4d401f'));
+      // the master is written once every rung has a segment listed (tick): a refused or
+      // failing first input never leaves a master naming playlists that do not exist
     }
+    if (!this.rungs) throw new Error(`show ${this.broadcastId}: no ladder`);
     const part = await this.recording.startPart(new Date());
     const workDir = path.join(this.settings.storageDir, 'work', this.broadcastId, `s${part.index}`);
     await rm(workDir, { recursive: true, force: true });
@@ -143,12 +186,14 @@ export class LivePipeline {
       fps: this.settings.fps,
       gopSeconds: 1,
       segmentSeconds: this.settings.segmentSeconds,
+      partsPerSegment: this.partsPerSegment,
       preset: this.settings.preset,
     });
     const ffmpeg = spawn(this.settings.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
     const session: Session = {
       n: part.index,
       ffmpeg,
+      stream: source.stream,
       workDir,
       baseMsn,
       next: new Map(this.rungs.map((r) => [r.name, 0])),
@@ -168,8 +213,8 @@ export class LivePipeline {
     };
     this.session = session;
     ffmpeg.stdin!.on('error', () => undefined); // ffmpeg gone: its exit handler decides
-    source.stream.pipe(ffmpeg.stdin!);
-    source.stream.once('end', () => ffmpeg.stdin!.end());
+    session.stream.pipe(ffmpeg.stdin!);
+    session.stream.once('end', () => ffmpeg.stdin!.end());
     this.watchStderr(session);
     this.watchProgress(session);
     ffmpeg.once('error', (err) => this.logger.error(`ffmpeg for show ${this.broadcastId} failed to start: ${err.message}`));
@@ -179,12 +224,64 @@ export class LivePipeline {
     return part.index;
   }
 
+  private newPlaylist(rung: string): LivePlaylist {
+    const parts = this.partsPerSegment;
+    // PART-TARGET: the chunk length to the next millisecond up, plus one for ffmpeg's rounding
+    const partTarget = (Math.ceil((this.settings.segmentSeconds / parts) * 1000) + 1) / 1000;
+    return new LivePlaylist(this.settings.windowSegments, parts > 1 ? { partTarget, nextPartUri: () => `p${this.partSeq.get(rung)}.ts` } : null);
+  }
+
+  private get stateFile(): string {
+    return path.join(this.liveDir, 'state.json');
+  }
+
+  /**
+   * A show this replica (or one before it, sharing the storage) already served: its ladder and
+   * playlists continue where the saved state left them, so a restarted replica's next session
+   * is a discontinuity in the same media sequence, not a new stream from 0.
+   */
+  private async restore(): Promise<boolean> {
+    let state: PipelineState;
+    try {
+      state = JSON.parse(await readFile(this.stateFile, 'utf8')) as PipelineState;
+    } catch {
+      return false;
+    }
+    if (state.v !== 1 || !state.rungs?.length) return false;
+    this.rungs = state.rungs;
+    for (const r of this.rungs) {
+      const pl = this.newPlaylist(r.name);
+      if (state.playlists[r.name]) pl.restore(state.playlists[r.name]);
+      this.playlists.set(r.name, pl);
+      this.partSeq.set(r.name, (state.partSeq[r.name] ?? 0) + PART_SEQ_SKIP);
+      this.openBytes.set(r.name, []);
+      this.graveyard.set(r.name, []);
+      this.pending.set(r.name, []);
+    }
+    this.masterWritten = true;
+    this.ended = state.ended;
+    this.logger.log(`show ${this.broadcastId}: playlists restored from ${this.stateFile} (next media sequence ${Math.max(...[...this.playlists.values()].map((p) => p.nextMsn))})`);
+    return true;
+  }
+
+  private async saveState(): Promise<void> {
+    if (!this.rungs || !this.masterWritten) return;
+    const state: PipelineState = {
+      v: 1,
+      rungs: this.rungs,
+      ended: this.ended,
+      playlists: Object.fromEntries([...this.playlists].map(([name, pl]) => [name, pl.snapshot()])),
+      partSeq: Object.fromEntries(this.partSeq),
+    };
+    await this.writeAtomic(this.stateFile, JSON.stringify(state));
+  }
+
   /** Ends the current session: ffmpeg finishes its last segment, the packager lists it. */
   async stop(): Promise<void> {
     const s = this.session;
     if (!s) return;
     s.stopping = true;
-    s.source.stream.unpipe(s.ffmpeg.stdin!);
+    s.stream.unpipe(s.ffmpeg.stdin!);
     s.ffmpeg.stdin!.end();
     const killer = setTimeout(() => s.ffmpeg.kill('SIGKILL'), 5_000);
     await s.exited;
@@ -199,9 +296,12 @@ export class LivePipeline {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const [name, pl] of this.playlists) {
+      if (pl.open?.parts.length) await this.closeSegment(name, pl);
       pl.end();
       await this.writeAtomic(path.join(this.liveDir, name, 'index.m3u8'), pl.render());
     }
+    for (const r of this.rungs ?? []) this.updates.emit('playlist', r.name);
+    await this.saveState();
     await this.recording.complete(new Date());
     this.logger.log(`show ${this.broadcastId} ended: playlists closed, recording complete (${this.recording.parts} parts)`);
   }
@@ -231,9 +331,17 @@ export class LivePipeline {
     const code = s.ffmpeg.exitCode;
     if (this.session === s) this.session = null;
     if (!s.stopping && !this.ended && s.source.connected()) {
-      // ffmpeg died under a live publisher: a new session continues the playlists after a gap
-      this.logger.error(`show ${this.broadcastId}: ffmpeg exited (code ${code}) while the encoder is still connected: restarting, gap marked with a discontinuity`);
+      // ffmpeg died under a live publisher: a new session on a fresh FLV stream of the same
+      // publisher (from its last keyframe) continues the playlists after a discontinuity.
+      // Deaths in a row without a segment in between back off (0, 1, 2, 4, 8 s).
+      const delay = this.crashes === 0 ? 0 : Math.min(8_000, 1_000 * 2 ** (this.crashes - 1));
+      this.crashes += 1;
+      const signal = s.ffmpeg.signalCode;
+      this.logger.error(`show ${this.broadcastId}: ffmpeg exited (${signal ? `signal ${signal}` : `code ${code}`}) while the encoder is still connected: restarting in ${delay} ms, gap marked with EXT-X-DISCONTINUITY`);
       this.hooks.ffmpegRestart(this.broadcastId);
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      if (this.ended || this.session || !s.source.connected()) return;
+      s.source.restart();
       await this.start(s.source).catch((err: Error) => this.logger.error(`show ${this.broadcastId}: restart failed: ${err.message}`));
     }
   }
@@ -260,7 +368,7 @@ export class LivePipeline {
         }
         return;
       }
-      if (/^Stream mapping:|^Output #0/.test(line.trim())) {
+      if (/^Stream mapping:|^Output #0/.test(line.trim()) || /matches no streams/.test(line)) {
         s.inputChecked = true;
         this.refuse(s, 'no_video', 'the input has no video stream');
         return;
@@ -274,7 +382,24 @@ export class LivePipeline {
   private refuse(s: Session, reason: IngestRefusal, detail: string): void {
     s.stopping = true;
     s.ffmpeg.kill('SIGKILL');
+    // nothing served yet: the next input picks the ladder afresh (a refused 4K input must not
+    // fix the rungs of the show)
+    if (!this.masterWritten) {
+      this.rungs = null;
+      this.playlists.clear();
+      this.pending.clear();
+    }
     this.hooks.refuse(this.broadcastId, reason, detail);
+  }
+
+  /** No frame from a connected input for stallMs: a blocked ffmpeg writes no progress, so a timer looks. */
+  private checkStall(s: Session): void {
+    const now = Date.now();
+    // from the first frame on: before it, ffmpeg is still probing the input
+    if (s.stalled || s.stopping || s.lastFrame <= 0 || now - s.lastFrameAt <= this.settings.stallMs || !s.source.connected()) return;
+    s.stalled = true;
+    this.logger.warn(`show ${this.broadcastId}: input stalled (no frame for ${now - s.lastFrameAt} ms); viewers keep the complete segments so far`);
+    this.hooks.stalled(this.broadcastId);
   }
 
   private watchProgress(s: Session): void {
@@ -296,14 +421,11 @@ export class LivePipeline {
     const frame = Number(s.progress.frame ?? 0);
     const now = Date.now();
     if (frame > s.lastFrame) {
+      if (s.stalled) this.logger.log(`show ${this.broadcastId}: input resumed after a stall`);
       s.lastFrame = frame;
       s.lastFrameAt = now;
       s.stalled = false;
-    } else if (!s.stalled && now - s.lastFrameAt > this.settings.stallMs && s.source.connected()) {
-      s.stalled = true;
-      this.logger.warn(`show ${this.broadcastId}: input stalled (no frame for ${now - s.lastFrameAt} ms); viewers keep the complete segments so far`);
-      this.hooks.stalled(this.broadcastId);
-    }
+    } else this.checkStall(s);
     if (now - this.lastHealthAt < 5_000) return;
     const stats = s.source.stats();
     const seconds = this.lastHealthAt ? (now - this.lastHealthAt) / 1000 : 0;
@@ -321,66 +443,156 @@ export class LivePipeline {
     });
   }
 
-  /** Moves every segment ffmpeg finished into the public ladder (stamped), then rewrites the playlists. */
+  /**
+   * Moves every chunk ffmpeg finished into the public ladder (stamped): each chunk is a part
+   * (LL-HLS), listed at once; a segment is the parts between two keyframes, listed when its
+   * last part lands. Then the playlists are rewritten and blocked reloads answered.
+   */
   private async tick(only?: Session, final = false): Promise<void> {
     const s = only ?? this.session;
     if (!s || !this.rungs) return;
     if (this.ticking && !final) return;
     this.ticking = true;
+    this.checkStall(s);
+    const parts = this.partsPerSegment;
     try {
       for (const r of this.rungs) {
-        let text: string;
+        const pl = this.playlists.get(r.name);
+        if (!pl) continue;
+        let text: string | null = null;
         try {
           text = await readFile(path.join(s.workDir, r.name, 'index.m3u8'), 'utf8');
         } catch {
-          continue;
+          // nothing from ffmpeg yet
         }
-        const pl = this.playlists.get(r.name)!;
         let changed = false;
-        for (const seg of parseMediaPlaylist(text)) {
-          if (seg.index < s.next.get(r.name)!) continue;
-          s.next.set(r.name, seg.index + 1);
+        for (const chunk of text ? parseMediaPlaylist(text) : []) {
+          if (chunk.index < s.next.get(r.name)!) continue;
+          s.next.set(r.name, chunk.index + 1);
           let bytes: Buffer;
           try {
-            bytes = await readFile(path.join(s.workDir, r.name, seg.uri));
+            bytes = await readFile(path.join(s.workDir, r.name, chunk.uri));
           } catch {
             continue; // already rotated out by ffmpeg: skip rather than list a missing file
           }
-          // EXT-X-PROGRAM-DATE-TIME: ffmpeg's clock starts at its output header, ahead of the
-          // frames; ours is anchored on when the first segment was complete (its end = now)
-          s.pdtAnchor ??= Date.now() - seg.duration * 1000;
-          const pdt = new Date(s.pdtAnchor + s.elapsed.get(r.name)! * 1000);
-          s.elapsed.set(r.name, s.elapsed.get(r.name)! + seg.duration);
+          const independent = startsWithKeyframe(bytes);
           if (!s.audioStarted.has(r.name)) {
             const audio = audioIn(bytes);
-            // a leading video-only segment of a session with audio would break MSE players
-            if (audio.declared && !audio.present) continue;
+            // a leading video-only chunk of a session with audio would break MSE players; a
+            // session's media starts on a keyframe
+            if ((audio.declared && !audio.present) || !independent) continue;
             s.audioStarted.add(r.name);
           }
-          const end = pdt.getTime() + seg.duration * 1000;
+          // EXT-X-PROGRAM-DATE-TIME: ffmpeg's clock starts at its output header, ahead of the
+          // frames; ours is anchored on when the first chunk was complete (its end = now)
+          s.pdtAnchor ??= Date.now() - chunk.duration * 1000;
+          const pdt = new Date(s.pdtAnchor + s.elapsed.get(r.name)! * 1000);
+          s.elapsed.set(r.name, s.elapsed.get(r.name)! + chunk.duration);
+          // a keyframe opens a new segment
+          if (independent && pl.open?.parts.length) {
+            await this.closeSegment(r.name, pl);
+            changed = true;
+          }
+          const end = pdt.getTime() + chunk.duration * 1000;
           const queue = this.pending.get(r.name)!;
           const due = queue.filter((t) => t.at < end);
           this.pending.set(r.name, queue.filter((t) => t.at >= end));
-          const stamped = stampId3(bytes, due.map((t) => ({ tag: t.tag, offsetSeconds: Math.min(seg.duration, Math.max(0, (t.at - pdt.getTime()) / 1000)) })));
-          const nth = s.published.get(r.name)!;
-          s.published.set(r.name, nth + 1);
-          const msn = s.baseMsn.get(r.name)! + nth;
-          await this.writeAtomic(path.join(this.liveDir, r.name, `${msn}.ts`), stamped);
-          const dropped = pl.add({ msn, uri: `${msn}.ts`, duration: seg.duration, programDateTime: pdt, discontinuity: nth === 0 && msn > 0 });
-          for (const d of dropped) void rm(path.join(this.liveDir, r.name, `${d.msn - this.settings.windowSegments * 3}.ts`), { force: true });
-          changed = true;
-          if (!s.firstPdtSet) {
-            s.firstPdtSet = true;
-            void this.recording.setPartStart(s.n, pdt).catch(() => undefined);
+          const stamped = stampId3(bytes, due.map((t) => ({ tag: t.tag, offsetSeconds: Math.min(chunk.duration, Math.max(0, (t.at - pdt.getTime()) / 1000)) })));
+          let opening: { msn: number; programDateTime: Date; discontinuity: boolean } | undefined;
+          if (!pl.open) {
+            const nth = s.published.get(r.name)!;
+            s.published.set(r.name, nth + 1);
+            const msn = s.baseMsn.get(r.name)! + nth;
+            opening = { msn, programDateTime: pdt, discontinuity: nth === 0 && msn > 0 };
+            if (!independent) this.logger.warn(`show ${this.broadcastId} ${r.name}: segment ${msn} opens without a keyframe (chunk and keyframe grids apart)`);
+            if (!s.firstPdtSet) {
+              s.firstPdtSet = true;
+              void this.recording.setPartStart(s.n, pdt).catch(() => undefined);
+            }
           }
+          const seq = this.partSeq.get(r.name)!;
+          const uri = `p${seq}.ts`;
+          if (parts > 1) await this.writeAtomic(path.join(this.liveDir, r.name, uri), stamped);
+          this.partSeq.set(r.name, seq + 1);
+          this.openBytes.set(r.name, [...(this.openBytes.get(r.name) ?? []), stamped]);
+          pl.addPart({ uri, duration: chunk.duration, independent }, opening);
+          if (pl.open!.parts.length >= parts) await this.closeSegment(r.name, pl);
+          changed = true;
         }
-        if (changed) await this.writeAtomic(path.join(this.liveDir, r.name, 'index.m3u8'), pl.render());
+        // session over: its last segment is complete
+        if (final && pl.open?.parts.length) {
+          await this.closeSegment(r.name, pl);
+          changed = true;
+        }
+        if (changed) {
+          this.crashes = 0;
+          await this.writeAtomic(path.join(this.liveDir, r.name, 'index.m3u8'), pl.render());
+          this.updates.emit('playlist', r.name);
+        }
+      }
+      if (!this.masterWritten && this.playlists.size && [...this.playlists.values()].every((p) => p.hasMedia)) {
+        this.masterWritten = true;
+        // ultrafast encodes without CABAC: x264 makes it Constrained Baseline, and CODECS must say so
+        const codec = this.settings.preset === 'ultrafast' ? 'avc1.42e01f' : 'avc1.4d401f';
+        await this.writeAtomic(path.join(this.liveDir, 'master.m3u8'), renderMaster(this.rungs, this.settings.fps, codec));
+      }
+      if (this.stateDirty) {
+        this.stateDirty = false;
+        await this.saveState();
       }
     } catch (err) {
       this.logger.error(`show ${this.broadcastId}: packaging failed: ${(err as Error).message}`);
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** The open segment's parts, back to back, become its segment file; old files go a while after they slid out. */
+  private async closeSegment(rung: string, pl: LivePlaylist): Promise<void> {
+    const msn = pl.open!.msn;
+    await this.writeAtomic(path.join(this.liveDir, rung, `${msn}.ts`), Buffer.concat(this.openBytes.get(rung) ?? []));
+    this.openBytes.set(rung, []);
+    const graveyard = this.graveyard.get(rung)!;
+    graveyard.push(...pl.closeOpen(`${msn}.ts`));
+    this.stateDirty = true;
+    // a player or CDN still fetching just behind the window finds the files
+    while (graveyard.length > this.settings.windowSegments * 2) {
+      const old = graveyard.shift()!;
+      for (const f of [old.uri, ...(old.parts ?? []).map((p) => p.uri)]) void rm(path.join(this.liveDir, rung, f), { force: true });
+    }
+  }
+
+  /**
+   * A blocking playlist reload (LL-HLS `_HLS_msn`/`_HLS_part`): resolves once the rung's
+   * playlist holds that segment or part (or the show ended), 'timeout' after `timeoutMs`,
+   * 'too_far' when it asks for more than two segments past the live edge.
+   */
+  async awaitPlaylist(rung: string, msn: number, part: number | null, timeoutMs: number): Promise<'ready' | 'timeout' | 'too_far'> {
+    const pl = this.playlists.get(rung);
+    if (!pl || pl.isEnded || this.ended || pl.has(msn, part)) return 'ready';
+    if (msn > pl.nextMsn + 2) return 'too_far';
+    return this.awaitUpdate(rung, () => pl.isEnded || pl.has(msn, part), timeoutMs);
+  }
+
+  /** A part named in EXT-X-PRELOAD-HINT (or just before it): resolves once it is written. */
+  async awaitPart(rung: string, seq: number, timeoutMs: number): Promise<'ready' | 'timeout' | 'too_far'> {
+    const next = this.partSeq.get(rung);
+    if (next === undefined || this.ended || seq < next) return 'ready';
+    if (seq > next + 1) return 'too_far';
+    return this.awaitUpdate(rung, () => this.ended || seq < this.partSeq.get(rung)!, timeoutMs);
+  }
+
+  private awaitUpdate(rung: string, done: () => boolean, timeoutMs: number): Promise<'ready' | 'timeout'> {
+    return new Promise((resolve) => {
+      const finish = (result: 'ready' | 'timeout') => {
+        clearTimeout(timer);
+        this.updates.off('playlist', onUpdate);
+        resolve(result);
+      };
+      const onUpdate = (name: string) => name === rung && done() && finish('ready');
+      const timer = setTimeout(() => finish('timeout'), timeoutMs);
+      this.updates.on('playlist', onUpdate);
+    });
   }
 
   private async writeAtomic(file: string, data: string | Buffer): Promise<void> {

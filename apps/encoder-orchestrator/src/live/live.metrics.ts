@@ -11,7 +11,7 @@ export class LiveMetrics {
   readonly stalls: Counter;
   readonly ffmpegRestarts: Counter;
   readonly overlaysStamped: Counter;
-  readonly overlaysRejected: Counter;
+  readonly overlaysRejected: Counter<'reason'>;
 
   constructor(metrics: MetricsService) {
     const gauge = (name: string, help: string) =>
@@ -22,6 +22,6 @@ export class LiveMetrics {
     this.stalls = metrics.counter('encoder_ingest_stalls_total', 'inputs that stopped sending frames while connected');
     this.ffmpegRestarts = metrics.counter('encoder_ffmpeg_restarts_total', 'ffmpeg processes that died under a live input and were restarted');
     this.overlaysStamped = metrics.counter('encoder_overlays_stamped_total', 'overlay changes queued as ID3 timed metadata');
-    this.overlaysRejected = metrics.counter('encoder_overlays_rejected_total', 'overlay events that could not be stamped (malformed or for no live show here)');
+    this.overlaysRejected = metrics.counter('encoder_overlays_rejected_total', 'overlay events that could not be stamped: malformed (bad JSON or schema, dead-lettered) or failed', ['reason']);
   }
 }

@@ -39,6 +39,7 @@ export class LiveService implements OnApplicationShutdown {
       fps: config.ENCODER_FPS,
       preset: config.ENCODER_X264_PRESET,
       segmentSeconds: config.ENCODER_SEGMENT_SECONDS,
+      partsPerSegment: config.ENCODER_LL_PARTS,
       windowSegments: 6,
       maxInputWidth: config.ENCODER_MAX_INPUT_WIDTH,
       maxInputHeight: config.ENCODER_MAX_INPUT_HEIGHT,
@@ -46,6 +47,12 @@ export class LiveService implements OnApplicationShutdown {
     };
     metrics.capacity.set(config.ENCODER_MAX_STREAMS);
     metrics.streams.set(0);
+    // a malformed overlay event never reaches the handler: the consumer dead-letters it
+    kafka.onDeadLetter(({ topic, reason }) => {
+      if (topic !== Topics.OverlayChanged) return;
+      this.metrics.overlaysRejected.inc({ reason: 'malformed' });
+      this.logger.warn(`overlay event rejected (malformed, dead-lettered): ${reason}`);
+    });
   }
 
   /** Shows holding a slot: an encoder connected, or gone for less than the reconnect window. */
@@ -92,7 +99,10 @@ export class LiveService implements OnApplicationShutdown {
     if (!p || p.isEnded) return;
     const session = p.sessionNumber;
     await p.stop();
-    if (!p.isEnded) {
+    // an input refused for what it is (codec, size, no video) holds no slot: the same input
+    // would be refused again, and the slot may serve another show
+    const inputRefused = reason === 'unsupported_codec' || reason === 'too_large' || reason === 'no_video';
+    if (!p.isEnded && !inputRefused) {
       this.graceTimers.set(
         broadcastId,
         setTimeout(() => {
@@ -124,7 +134,7 @@ export class LiveService implements OnApplicationShutdown {
         await p.overlay(e);
         this.metrics.overlaysStamped.inc();
       } catch (err) {
-        this.metrics.overlaysRejected.inc();
+        this.metrics.overlaysRejected.inc({ reason: 'failed' });
         this.logger.warn(`overlay ${e.key} of show ${e.broadcastId} not stamped: ${(err as Error).message}`);
       }
     }

@@ -169,3 +169,35 @@ export function audioIn(ts: Buffer): { declared: boolean; present: boolean } {
   }
   return { declared: audio.size > 0, present: false };
 }
+
+/**
+ * Whether a TS chunk's first video packet is a random access point (ffmpeg sets the
+ * adaptation field's random_access_indicator on keyframes): an INDEPENDENT part, and where
+ * a segment may start.
+ */
+export function startsWithKeyframe(ts: Buffer): boolean {
+  let pmtPid: number | null = null;
+  let videoPid: number | null = null;
+  for (let i = 0; i + PACKET <= ts.length; i += PACKET) {
+    if (ts[i] !== 0x47) continue;
+    const pid = pidOf(ts, i);
+    const pusi = (ts[i + 1] & 0x40) !== 0;
+    const p = payloadStart(ts, i);
+    if (pid === 0 && pusi && p >= 0 && pmtPid === null) {
+      const s = p + 1 + ts[p];
+      pmtPid = ((ts[s + 10] & 0x1f) << 8) | ts[s + 11];
+    } else if (pid === pmtPid && pusi && p >= 0 && videoPid === null) {
+      const s = p + 1 + ts[p];
+      const end = s + 3 + (((ts[s + 1] & 0x0f) << 8) | ts[s + 2]) - 4;
+      let q = s + 12 + (((ts[s + 10] & 0x0f) << 8) | ts[s + 11]);
+      while (q + 5 <= end) {
+        if ((ts[q] === 0x1b || ts[q] === 0x24) && videoPid === null) videoPid = ((ts[q + 1] & 0x1f) << 8) | ts[q + 2];
+        q += 5 + (((ts[q + 3] & 0x0f) << 8) | ts[q + 4]);
+      }
+    } else if (pid === videoPid && pusi) {
+      const afc = (ts[i + 3] >> 4) & 0x3;
+      return (afc === 2 || afc === 3) && ts[i + 4] > 0 && (ts[i + 5] & 0x40) !== 0;
+    }
+  }
+  return false;
+}

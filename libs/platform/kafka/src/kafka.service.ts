@@ -14,6 +14,14 @@ import { EventConsumer, ConsumerSpec } from './event-consumer';
 import { GroupCommitSender } from './group-commit';
 import { KAFKA_OPTIONS, KafkaOptions } from './kafka.options';
 
+/** A record a consumer gave up on (bad JSON, schema violation, a handler's NonRetriableError). */
+export interface DeadLetterNotice {
+  /** logical topic (no prefix) */
+  topic: string;
+  groupId: string;
+  reason: string;
+}
+
 export interface PublishRecord<T extends TopicName> {
   key: string;
   value: TopicPayloads[T];
@@ -165,6 +173,16 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
     headers[KafkaHeaders.DeadLetterSourceOffset] = message.offset;
     headers[KafkaHeaders.DeadLetterGroup] = groupId;
     await this.sendRaw(deadLetterTopic(sourcePhysicalTopic), [{ key: message.key, value: message.value, headers }]);
+    const dead = { topic: this.logicalTopic(sourcePhysicalTopic), groupId, reason };
+    for (const listener of this.deadLetterListeners) listener(dead);
+  }
+
+  private readonly deadLetterListeners = new Set<(dead: DeadLetterNotice) => void>();
+
+  /** Tells an app about each record its consumers dead-lettered (for its own log and metric); returns the unsubscribe. */
+  onDeadLetter(listener: (dead: DeadLetterNotice) => void): () => void {
+    this.deadLetterListeners.add(listener);
+    return () => this.deadLetterListeners.delete(listener);
   }
 
   private readonly tunings = new Map<string, Partial<ConsumerSpec<TopicName>>>();
