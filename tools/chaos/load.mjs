@@ -50,8 +50,9 @@ export async function newShow(platform, tag, { couponStock }) {
 const STREAMS = ['chat', 'hearts', 'claims', 'votes', 'join'];
 
 export class Load {
-  constructor(platform, show, tag, rates = DEFAULT_RATES) {
-    Object.assign(this, { platform, show, tag, rates });
+  /** boundedUsers: claims and votes come from that many users, not a new one each (a soak's data stops growing) */
+  constructor(platform, show, tag, rates = DEFAULT_RATES, { boundedUsers = Infinity } = {}) {
+    Object.assign(this, { platform, show, tag, rates, boundedUsers });
     this.timers = [];
     this.inFlight = new Set();
     this.tokens = new Map();
@@ -139,7 +140,7 @@ export class Load {
 
   async claims() {
     const n = this.seq.claims++;
-    const r = await this.post('claims', 'burst-api', `/v1/broadcasts/${this.show.id}/coupons/${this.show.couponId}/claims`, `chaos-${this.tag}-k${n}`, {});
+    const r = await this.post('claims', 'burst-api', `/v1/broadcasts/${this.show.id}/coupons/${this.show.couponId}/claims`, `chaos-${this.tag}-k${n % this.boundedUsers}`, {});
     if (r.status === 201) {
       this.told.claims.set(r.json.claimId, r.json.remaining);
       this.minRemaining = Math.min(this.minRemaining, r.json.remaining);
@@ -151,7 +152,7 @@ export class Load {
 
   async votes() {
     const n = this.seq.votes++;
-    const r = await this.post('votes', 'burst-api', `/v1/broadcasts/${this.show.id}/polls/${this.show.pollId}/votes`, `chaos-${this.tag}-v${n}`, { option: n % 3 });
+    const r = await this.post('votes', 'burst-api', `/v1/broadcasts/${this.show.id}/polls/${this.show.pollId}/votes`, `chaos-${this.tag}-v${n % this.boundedUsers}`, { option: n % 3 });
     if (r.status === 201) this.told.votes.add(r.json.voteId);
   }
 

@@ -102,8 +102,8 @@ export const kafkaProcess = kafkaPid;
  * `restart(handle, signal)` (ends a process with that signal and starts it again on the same
  * port, as a supervisor would) and `stopAll()`.
  */
-export async function startPlatform(tool, log) {
-  const run = benchRun(tool, { LOG_LEVEL: 'warn' });
+export async function startPlatform(tool, log, extraEnv = {}) {
+  const run = benchRun(tool, { LOG_LEVEL: 'warn', ...extraEnv });
   mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
   log('private infrastructure (Kafka, Postgres, Redis on their own ports and data dir), build, migrations');
   await run.prepare(APPS, APPS.filter((a) => !['message-api', 'ws-gateway'].includes(a)));
