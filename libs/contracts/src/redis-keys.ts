@@ -72,6 +72,11 @@ export function redisKeys(phase: string) {
       state: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:state`),
       /** hash userId -> claims so far */
       claims: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:claims`),
+      /**
+       * string `kept` | `void`: who decided a claim whose publish failed (burst-api gave the
+       * stock back: `void`) or whose event was persisted (the claims consumer: `kept`); first wins
+       */
+      claimFate: (broadcastId: string, claimId: string) => tagged('coupon', broadcastId, `claim:${claimId}:fate`),
     },
     /** a poll's keys sit in its broadcast's slot, like a coupon's */
     poll: {
