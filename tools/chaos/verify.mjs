@@ -136,6 +136,9 @@ export async function verify(platform, load, { settleSeconds = 60 } = {}) {
     claimsStored: Math.max(0, claimIds.size - told.claims.size),
     votesTallied: over(told.votes.size, tallied),
     chatAnalytics: over(told.chat.size, t.chatsAccepted),
+    // a claim or vote whose publish timed out is given back (503) but may be in the log all the same
+    claimsAnalytics: over(told.claims.size, t.couponClaims),
+    votesAnalytics: over(told.votes.size, t.pollVotes),
   };
   const stock = {
     minRemainingTold: Number.isFinite(load.minRemaining) ? load.minRemaining : null,
