@@ -4,6 +4,9 @@
 // Signed HS256 with AUTH_JWT_SECRET, or the documented dev default the apps also use.
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { usage } from '../lib/usage.mjs';
+
+usage(import.meta.url);
 
 const require = createRequire(import.meta.url);
 const jwt = require('jsonwebtoken');

@@ -10,6 +10,9 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { benchRun, num, percentile, sleep, writeResult } from './lib.mjs';
+import { usage } from '../lib/usage.mjs';
+
+usage(import.meta.url);
 
 const require = createRequire(import.meta.url);
 const jwt = require('jsonwebtoken');

@@ -52,16 +52,17 @@ export function benchRun(name, extraEnv = {}) {
   const apps = [];
   const adminUrl = Object.assign(new URL(baseDb), { pathname: '/postgres' }).toString();
 
-  async function startApp(app, extra = {}) {
-    const port = await freePort();
+  /** opts.port: listen there (a restart keeps its address); opts.logFile: the app's stdout and stderr go there */
+  async function startApp(app, extra = {}, opts = {}) {
+    const port = opts.port ?? (await freePort());
     // BENCH_PROFILE=<dir>: each app writes a V8 CPU profile there when it stops
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
     const child = spawn(process.execPath, [...profile, `dist/apps/${app}/apps/${app}/src/main.js`], {
       cwd: root,
       env: { ...env, ...extra, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: opts.logFile ? ['ignore', opts.logFile, opts.logFile] : ['ignore', 'ignore', 'inherit'],
     });
-    const handle = { name: app, port, child, url: `http://127.0.0.1:${port}` };
+    const handle = { name: app, port, child, url: `http://127.0.0.1:${port}`, extra, opts };
     apps.push(handle);
     for (let i = 0; i < 300; i++) {
       try {

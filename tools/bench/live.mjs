@@ -22,6 +22,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { benchRun, freePort, num, percentile, root, sleep, writeResult } from './lib.mjs';
+import { usage } from '../lib/usage.mjs';
+
+usage(import.meta.url);
 
 const require = createRequire(import.meta.url);
 const jwt = require('jsonwebtoken');

@@ -9,6 +9,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { benchRun, num, root, sleep, writeResult } from './lib.mjs';
+import { usage } from '../lib/usage.mjs';
+
+usage(import.meta.url);
 
 const require = createRequire(import.meta.url);
 const jwt = require('jsonwebtoken');

@@ -2,12 +2,20 @@
 // `npm run dev`: the whole platform on local defaults.
 //   install (if needed) -> infra up -> build every app -> migrations -> start all seven
 //   and the two web apps -> wait for every /health/ready -> print where each listens.
+// An app that exits on its own (a crash) is started again after a backoff (1 s doubling to
+// 30 s, reset after 30 s up), said in the terminal (tools/dev/supervise.mjs).
 // Ctrl-C stops the apps cleanly (SIGTERM, each drains and exits); the infrastructure keeps
 // running until `npm run infra:down`. Logs: the terminal, and .data/logs/<app>.log.
+//
+// Settings (env): <APP>_PORT moves an app (e.g. WS_GATEWAY_PORT=4002), LIVE_DATA_DIR (.data).
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { usage } from '../lib/usage.mjs';
+import { supervise } from './supervise.mjs';
+
+usage(import.meta.url);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const logDir = path.join(root, process.env.LIVE_DATA_DIR ?? '.data', 'logs');
@@ -72,15 +80,15 @@ async function main() {
   mkdirSync(logDir, { recursive: true });
   const children = new Map();
   let stopping = false;
+  const exited = () => {
+    if (stopping && [...children.values()].every((e) => !e.sup.current())) {
+      say('all apps stopped; the infrastructure keeps running (npm run infra:down stops it)');
+      process.exit(0);
+    }
+  };
   APPS.forEach(([name, defaultPort], i) => {
     const port = portOf(name, defaultPort);
     const file = createWriteStream(path.join(logDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/apps/${name}/src/main.js`], {
-      cwd: root,
-      // management-api seeds a demo show to play with and may send webhooks to local receivers (see README)
-      env: { LOG_PRETTY: 'true', SEED_DEMO: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost', ...process.env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
     const tag = `\x1b[${colors[i % colors.length]}m${name.padEnd(20)}\x1b[0m`;
     const pipe = (stream) => {
       let rest = '';
@@ -91,25 +99,32 @@ async function main() {
         for (const line of lines) if (line) process.stdout.write(`${tag} ${line}\n`);
       });
     };
-    pipe(child.stdout);
-    pipe(child.stderr);
-    child.on('exit', (code, signal) => {
-      children.delete(name);
-      if (!stopping) say(`${name} exited (${signal ?? code}); see ${path.relative(root, logDir)}/${name}.log`);
-      if (stopping && children.size === 0) {
-        say('all apps stopped; the infrastructure keeps running (npm run infra:down stops it)');
-        process.exit(0);
-      }
+    const start = () => {
+      const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/apps/${name}/src/main.js`], {
+        cwd: root,
+        // management-api seeds a demo show to play with (see README)
+        // management-api seeds a demo show to play with and may send webhooks to local receivers (see README)
+        env: { LOG_PRETTY: 'true', SEED_DEMO: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost', ...process.env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      pipe(child.stdout);
+      pipe(child.stderr);
+      return child;
+    };
+    const sup = supervise({
+      name,
+      start,
+      say: (msg) => say(`${msg}; see ${path.relative(root, logDir)}/${name}.log`),
+      onExit: exited,
     });
-    children.set(name, { child, port });
+    children.set(name, { sup, port });
   });
 
   const stop = () => {
     if (stopping) return;
     stopping = true;
     say('stopping the apps (SIGTERM)...');
-    for (const { child } of children.values()) child.kill('SIGTERM');
-    if (children.size === 0) process.exit(0);
+    for (const { sup } of children.values()) sup.stop('SIGTERM');
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -126,14 +141,12 @@ async function main() {
     WEB_VIEWER_URL: `http://127.0.0.1:${portOf('viewer-web', 4300)}/`,
   };
   for (const [name, defaultPort] of WEB_APPS) {
-    const child = spawn(process.execPath, ['tools/web/serve.mjs', name, '--port', String(portOf(name, defaultPort))], { cwd: root, env: { ...process.env, ...webEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.on('data', (d) => process.stdout.write(`${name.padEnd(20)} ${d}`));
-    child.on('exit', (code, signal) => {
-      children.delete(name);
-      if (!stopping) say(`${name} exited (${signal ?? code})`);
-      if (stopping && children.size === 0) process.exit(0);
-    });
-    children.set(name, { child, port: portOf(name, defaultPort), web: true });
+    const start = () => {
+      const child = spawn(process.execPath, ['tools/web/serve.mjs', name, '--port', String(portOf(name, defaultPort))], { cwd: root, env: { ...process.env, ...webEnv }, stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr.on('data', (d) => process.stdout.write(`${name.padEnd(20)} ${d}`));
+      return child;
+    };
+    children.set(name, { sup: supervise({ name, start, say, onExit: exited }), port: portOf(name, defaultPort), web: true });
   }
 
   const deadline = Date.now() + 120_000;
@@ -142,7 +155,6 @@ async function main() {
   while (pending.size && Date.now() < deadline && !stopping) {
     for (const name of [...pending]) {
       const entry = children.get(name);
-      if (!entry) throw new Error(`${name} exited before it was ready`);
       if (await ready(entry.port, entry.web ? '/healthz' : '/health/ready')) pending.delete(name);
     }
     if (pending.size) await new Promise((r) => setTimeout(r, 500));

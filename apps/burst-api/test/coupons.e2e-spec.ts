@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { http, useStack, waitFor } from '@live/testing';
+import { Topics, redisKeys } from '@live/contracts';
+import { http, testEnv, testRedis, useStack, waitFor } from '@live/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import { BurstStack } from './burst-stack';
 
 // Coupon claims on the real stack: a stock of 100 under 2,000 concurrent claims gives exactly
@@ -73,5 +75,44 @@ describe('coupon claims', () => {
     expect((await me.post(claimPath(show, randomUUID()))).body).toMatchObject({ code: 'NOT_EXPOSED', field: 'couponId' });
     expect((await me.post(claimPath(show, 'not-a-uuid'))).body.field).toBe('couponId');
     expect((await http(stack.burst.url).post(claimPath(show, coupon))).status).toBe(401);
+  });
+
+  // Found by npm run chaos (broker paused 10 s): a claim publish that timed out gave the stock
+  // back and answered 503, yet the event was in the log and got persisted -- stored claims plus
+  // remaining stock came to more than the coupon's total.
+  it('does not persist a claim whose stock was given back, even when its event reaches the log', async () => {
+    const env = testEnv();
+    const keys = redisKeys(env.redisPhase);
+    const redis = testRedis();
+    const producer = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    try {
+      const { show, coupon } = await showWithCoupon(2);
+      await stack.seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
+      const first = await waitFor('claimable', async () => {
+        const r = await claimer(`a-${randomUUID()}`).post(claimPath(show, coupon));
+        return r.status === 201 ? r : undefined;
+      });
+      // what burst-api does when a publish fails: the claim's fate is void and its stock goes back ...
+      const voided = randomUUID();
+      await redis.set(keys.coupon.claimFate(show, voided), 'void', 'EX', 600);
+      // ... while the event made it to the log all the same (the broker took it, the ack was lost)
+      const now = new Date().toISOString();
+      await producer.send({
+        topic: `${env.topicPrefix}${Topics.CouponClaimed}`,
+        messages: [{ key: coupon, value: JSON.stringify({ eventId: voided, occurredAt: now, claimId: voided, broadcastId: show, couponId: coupon, userId: `ghost-${voided}`, ordinal: 1, remaining: 0 }) }],
+      });
+      // the next claim goes to the same partition (keyed by coupon): once it is stored, the void one was handled
+      const last = await claimer(`c-${randomUUID()}`).post(claimPath(show, coupon));
+      expect(last.status).toBe(201);
+      await waitFor('the later claim persisted', async () => (await pg.query('SELECT 1 FROM burst.coupon_claims WHERE claim_id = $1', [last.body.claimId])).rowCount === 1);
+      const { rows } = await pg.query('SELECT claim_id FROM burst.coupon_claims WHERE coupon_id = $1', [coupon]);
+      expect(rows.map((r) => r.claim_id).sort()).toEqual([first.body.claimId, last.body.claimId].sort());
+      // and a claim the consumer kept cannot be voided afterwards
+      expect(await redis.get(keys.coupon.claimFate(show, last.body.claimId))).toBe('kept');
+    } finally {
+      await producer.disconnect();
+      redis.disconnect();
+    }
   });
 });

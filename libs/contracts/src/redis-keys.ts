@@ -74,6 +74,11 @@ export function redisKeys(phase: string) {
       claims: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:claims`),
       /** one viewer's claims over burst-api's socket in the current window (all shows): the socket path's rate limit */
       claimRate: (userId: string) => key('claim-rate', userId, 'window'),
+      /**
+       * string `kept` | `void`: who decided a claim whose publish failed (burst-api gave the
+       * stock back: `void`) or whose event was persisted (the claims consumer: `kept`); first wins
+       */
+      claimFate: (broadcastId: string, claimId: string) => tagged('coupon', broadcastId, `claim:${claimId}:fate`),
     },
     /** a poll's keys sit in its broadcast's slot, like a coupon's */
     poll: {

@@ -26,13 +26,19 @@ redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 return {'OK', remaining - 1, mine + 1}
 `;
 
-// Gives a claim back when the broker would not take it (nothing half-written).
+// Gives a claim back when the broker would not take it -- unless the claims consumer already
+// persisted it. A failed publish is ambiguous (a timeout while the broker paused, an ack lost
+// with the connection): the event may be in the log all the same. So the give-back and the
+// consumer race for the claim's fate key (SET NX): `void` here gives the stock back and the
+// consumer drops the event when it comes; `kept` there means the claim stands (201).
 const UNCLAIM = `
+if not redis.call('SET', KEYS[3], 'void', 'NX', 'EX', ARGV[2]) then return 0 end
 redis.call('HINCRBY', KEYS[1], 'remaining', 1)
 redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
 return 1
 `;
-
+/** a fate outlives any delivery of its event: a week, longer than the topic keeps it */
+export const CLAIM_FATE_TTL_SECONDS = 7 * 24 * 3600;
 
 type Run = { liveClaimCoupon(...a: (string | number)[]): Promise<(string | number)[]>; liveUnclaimCoupon(...a: (string | number)[]): Promise<number> };
 
@@ -48,7 +54,7 @@ export class CouponsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.redis.client.defineCommand('liveClaimCoupon', { numberOfKeys: 2, lua: CLAIM });
-    this.redis.client.defineCommand('liveUnclaimCoupon', { numberOfKeys: 2, lua: UNCLAIM });
+    this.redis.client.defineCommand('liveUnclaimCoupon', { numberOfKeys: 3, lua: UNCLAIM });
   }
 
   /** 201 `{ claimId, remaining }` once Kafka has the claim; never oversold whatever the concurrency. */
@@ -75,8 +81,12 @@ export class CouponsService implements OnModuleInit {
         remaining: Number(remaining),
       });
     } catch (err) {
+      const gaveBack = await run.liveUnclaimCoupon(state, claims, keys.coupon.claimFate(broadcastId, claimId), user.sub, CLAIM_FATE_TTL_SECONDS);
+      if (!gaveBack) {
+        this.logger.warn(`claim publish reported a failure but the claim was persisted: it stands (${claimId})`);
+        return { claimId, remaining: Number(remaining) };
+      }
       this.logger.warn(`claim publish failed, giving the coupon back: ${err instanceof Error ? err.message : err}`);
-      await run.liveUnclaimCoupon(state, claims, user.sub);
       throw CouponErrors.unavailable();
     }
     return { claimId, remaining: Number(remaining) };
