@@ -7,6 +7,7 @@ import {
   fuzzSettings,
   fuzzSocket,
   fuzzSocketEvents,
+  hostileTokens,
   http,
   socketCases,
   tokenFor,
@@ -75,6 +76,18 @@ describe('ws-gateway fuzz', () => {
       socket.close();
     }
     await expectAlive();
+  });
+
+  it('refuses every forged, expired or malformed token at the handshake with UNAUTHORIZED', async () => {
+    for (const { name, token } of hostileTokens()) {
+      const socket = fuzzSocket(stack.gateway.url, token);
+      const err = await connected(socket).then(
+        () => undefined,
+        (e: Error & { data?: { code?: string } }) => e,
+      );
+      socket.close();
+      expect({ name, code: err?.data?.code }).toEqual({ name, code: 'UNAUTHORIZED' });
+    }
   });
 
   it('serves readiness to the end (the process never went down)', async () => {

@@ -6,3 +6,4 @@ export * from './socket-viewer';
 export * from './events';
 export * from './stack';
 export * from './fuzz';
+export * from './authz-matrix';
