@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Principal, bearerToken, verifyAccessToken } from '@live/auth';
+import { Ack } from '@live/contracts';
 import { RedisClient, RedisService } from '@live/redis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, Socket } from 'socket.io';
@@ -43,6 +44,36 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   /** Feature modules register their event handlers here before the server starts. */
   handle(fn: (socket: RealtimeSocket) => void): void {
     this.onConnect.push(fn);
+  }
+
+  /**
+   * One client event with an acknowledgement, safe against whatever a client sends: the ack
+   * is the last argument only when it is a function (a client may send more arguments, or
+   * none), and a handler that throws answers `{ ok: false, code: 'INTERNAL' }` instead of
+   * leaving an unhandled rejection, which would end the process for every viewer on it.
+   */
+  on<T extends object>(socket: RealtimeSocket, event: string, handler: (payload: unknown) => Promise<Ack<T>>): void {
+    socket.on(event, (...args: unknown[]) => {
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as (a: Ack<T>) => void) : undefined;
+      const answer = (a: Ack<T>) => {
+        try {
+          ack?.(a);
+        } catch (err) {
+          this.logger.warn(`${event} ack failed: ${err instanceof Error ? err.message : err}`);
+        }
+      };
+      let pending: Promise<Ack<T>>;
+      try {
+        pending = handler(args[0]);
+      } catch (err) {
+        pending = Promise.reject(err);
+      }
+      pending.then(answer, (err: unknown) => {
+        this.logger.error(`${event} from ${socket.id} failed: ${err instanceof Error ? err.stack : err}`);
+        answer({ ok: false, code: 'INTERNAL', message: `${event} failed; try again` });
+      });
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -5,7 +5,9 @@ export const JoinRequest = z
   .object({
     broadcastId: BroadcastId,
     /** reconnecting: the seq of the last chat line seen; the ack carries what came after */
-    lastSeq: z.string().regex(/^\d{1,20}-\d{1,20}$/, 'must be the seq of a chat line').optional(),
+    // a stream id is <unix ms>-<n>: 15 and 19 digits bound both below 2^64, so Redis never
+    // refuses the id (20 digits could pass 2^64 - 1, and the last id has no exclusive range)
+    lastSeq: z.string().regex(/^\d{1,15}-\d{1,19}$/, 'must be the seq of a chat line').optional(),
   })
   .strict();
 

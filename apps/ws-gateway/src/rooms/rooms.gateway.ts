@@ -20,8 +20,8 @@ export class RoomsGateway implements OnModuleInit {
 
   onModuleInit(): void {
     this.realtime.handle((socket) => {
-      socket.on(SocketEvents.Join, (payload: unknown, ack?: (a: JoinAck) => void) => void this.join(socket, payload).then((a) => ack?.(a)));
-      socket.on(SocketEvents.Leave, (payload: unknown, ack?: (a: Ack<object>) => void) => void this.leave(socket, payload).then((a) => ack?.(a)));
+      this.realtime.on(socket, SocketEvents.Join, (payload) => this.join(socket, payload));
+      this.realtime.on(socket, SocketEvents.Leave, (payload) => this.leave(socket, payload));
     });
   }
 

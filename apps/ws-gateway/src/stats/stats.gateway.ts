@@ -14,8 +14,8 @@ export class StatsGateway implements OnModuleInit {
 
   onModuleInit(): void {
     this.realtime.handle((socket) => {
-      socket.on(SocketEvents.StatsJoin, (payload: unknown, ack?: (a: Ack<object>) => void) => void this.join(socket, payload).then((a) => ack?.(a)));
-      socket.on(SocketEvents.StatsLeave, (payload: unknown, ack?: (a: Ack<object>) => void) => void this.leave(socket, payload).then((a) => ack?.(a)));
+      this.realtime.on(socket, SocketEvents.StatsJoin, (payload) => this.join(socket, payload));
+      this.realtime.on(socket, SocketEvents.StatsLeave, (payload) => this.leave(socket, payload));
     });
   }
 

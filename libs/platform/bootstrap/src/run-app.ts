@@ -5,6 +5,9 @@ import { CORRELATION_HEADER, Logger, correlationIdFrom, runWithCorrelationId } f
 import type { IncomingMessage, Server } from 'node:http';
 import { HttpErrorFilter } from '@live/errors';
 import { EventCorrelationInterceptor, KafkaBatchServer, KafkaService, RethrowEventErrors } from '@live/kafka';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import type { ServerResponse } from 'node:http';
 
 export interface RunAppOptions {
   service: string;
@@ -30,6 +33,7 @@ export interface RunAppOptions {
 export async function runApp(module: unknown, options: RunAppOptions): Promise<INestApplication> {
   const app = options.http === 'fastify' ? await createFastifyApp(module) : await NestFactory.create(module as never, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
+  useSecurityHeaders(app, options.http ?? 'express');
   app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter()));
   // the web apps (admin console, viewer) are served from their own origin and call the APIs
   // directly with a bearer token (no cookies), so CORS is all they need, in dev and behind an ingress
@@ -38,6 +42,7 @@ export async function runApp(module: unknown, options: RunAppOptions): Promise<I
     app.enableCors({ origin: origins.includes('*') ? true : origins, exposedHeaders: ['Retry-After', CORRELATION_HEADER], maxAge: 600 });
   }
   connectKafkaTransport(app);
+  serveOpenApi(app, options.service);
   await options.configure?.(app);
   // hooks first (topics created, producer connected), then the consumers, then HTTP
   await app.init();
@@ -48,6 +53,8 @@ export async function runApp(module: unknown, options: RunAppOptions): Promise<I
   const httpServer = app.getHttpServer() as Server;
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
+  // only once it serves: a failed start still ends the process
+  guardProcess(options.service);
   const log = new NestLogger(options.service);
   log.log(`${options.service} listening on http://${options.host}:${options.port}`);
 
@@ -79,6 +86,53 @@ export async function runApp(module: unknown, options: RunAppOptions): Promise<I
   return app;
 }
 
+/**
+ * The last line of defence, for the one bad message or request a handler failed to refuse:
+ * an unhandled rejection or exception is logged with its stack and the process keeps serving
+ * everyone else (the cause is still a bug to fix; the fuzz suites look for exactly these).
+ * Once per process, whichever app bootstraps first.
+ */
+let guarded = false;
+export function guardProcess(service: string): void {
+  if (guarded) return;
+  guarded = true;
+  const log = new NestLogger(`${service}:process`);
+  const report = (kind: string) => (err: unknown) => log.error(`${kind} (kept serving): ${err instanceof Error ? err.stack : String(err)}`);
+  process.on('unhandledRejection', report('unhandled rejection'));
+  process.on('uncaughtException', report('uncaught exception'));
+}
+
+/**
+ * helmet's headers on every HTTP answer. These are JSON APIs (no pages of their own, apart
+ * from management-api's Swagger UI), so its defaults fit; on Fastify the same middleware
+ * runs on the raw Node request, which is all it touches.
+ */
+function useSecurityHeaders(app: INestApplication, http: 'express' | 'fastify'): void {
+  // Swagger UI loads inline scripts and styles: a CSP strict enough for an API would blank it
+  const headers = helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  if (http === 'express') {
+    app.use(headers);
+    return;
+  }
+  const fastify = app.getHttpAdapter().getInstance() as {
+    addHook(name: 'onRequest', fn: (req: { raw: IncomingMessage }, reply: { raw: ServerResponse }, done: (err?: Error) => void) => void): void;
+  };
+  fastify.addHook('onRequest', (req, reply, done) => headers(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+}
+
+/**
+ * Every app's routes as an OpenAPI document at `/openapi.json` (built on first request):
+ * what clients, the fuzz suites and the authorization matrix test are generated from.
+ */
+function serveOpenApi(app: INestApplication, service: string): void {
+  let doc: OpenAPIObject | undefined;
+  const http = app.getHttpAdapter();
+  http.get('/openapi.json', (_req: unknown, res: unknown) => {
+    doc ??= SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(service).setVersion('1').addBearerAuth().build());
+    http.reply(res, doc, 200);
+  });
+}
+
 /** What `app.get` finds, or undefined (an app without Kafka). The app is created with
  * abortOnError off, so a miss throws here instead of ending the process. */
 function optional<T>(app: INestApplication, token: abstract new (...a: never[]) => T): T | undefined {
@@ -104,11 +158,27 @@ export function connectKafkaTransport(app: INestApplication): void {
   microservice.useGlobalFilters(new RethrowEventErrors());
 }
 
+interface FastifyReplyLike {
+  code(status: number): FastifyReplyLike;
+  header(name: string, value: string): FastifyReplyLike;
+  send(body: unknown): unknown;
+}
+
+function frameworkError(error: { statusCode?: number; message: string }, request: { id: string }, reply: FastifyReplyLike): void {
+  const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+  reply.code(status).header(CORRELATION_HEADER, request.id).send({ code: 'BAD_REQUEST', message: error.message, field: 'path', correlationId: request.id });
+}
+
 /** Loaded only by the apps that ask for it: the others never load Fastify. */
 async function createFastifyApp(module: unknown): Promise<INestApplication> {
   const { FastifyAdapter } = await import('@nestjs/platform-fastify');
   // the request id is the correlation id, as the Express apps' middleware makes it
-  const adapter = new FastifyAdapter({ bodyLimit: 100 * 1024, genReqId: (req: IncomingMessage) => correlationIdFrom(req.headers[CORRELATION_HEADER]) });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 100 * 1024,
+    genReqId: (req: IncomingMessage) => correlationIdFrom(req.headers[CORRELATION_HEADER]),
+    // what Fastify refuses before any route (a path it cannot decode) answers in our format too
+    frameworkErrors: frameworkError as never,
+  });
   // Fastify's own parsers, not Nest's (set below)
   const app = await NestFactory.create(module as never, adapter as never, { bufferLogs: true, bodyParser: false, abortOnError: false });
   const fastify = adapter.getInstance();

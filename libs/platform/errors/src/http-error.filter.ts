@@ -52,7 +52,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       } else if (typeof obj.code === 'string') {
         body = obj as unknown as ErrorBody;
       } else {
-        body = { code: STATUS_CODES[status] ?? `HTTP_${status}`, message: exception.message };
+        body = { code: STATUS_CODES[status] ?? `HTTP_${status}`, message: exception.message, ...requestPartAtFault(status, exception.message) };
         // a failed readiness check keeps terminus' per-dependency report
         if (obj.details) Object.assign(body, { status: obj.status, info: obj.info, error: obj.error, details: obj.details });
       }
@@ -67,6 +67,15 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     this.http.reply(res, { ...body, correlationId }, status);
   }
+}
+
+/**
+ * The part of the request a framework-made 4xx is about (our own errors name their field):
+ * a path Express could not decode, else the body it could not read (encoding, size, type).
+ */
+function requestPartAtFault(status: number, message: string): { field?: string } {
+  if (status !== 400 && status !== 413 && status !== 415) return {};
+  return { field: /^Failed to decode param/.test(message) ? 'path' : 'body' };
 }
 
 /** A request body the server could not take: Express' body-parser or Fastify's content parser. */

@@ -5,3 +5,5 @@ export * from './http';
 export * from './socket-viewer';
 export * from './events';
 export * from './stack';
+export * from './fuzz';
+export * from './authz-matrix';
