@@ -102,7 +102,6 @@ async function main() {
     const start = () => {
       const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/apps/${name}/src/main.js`], {
         cwd: root,
-        // management-api seeds a demo show to play with (see README)
         // management-api seeds a demo show to play with and may send webhooks to local receivers (see README)
         env: { LOG_PRETTY: 'true', SEED_DEMO: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost', ...process.env, PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
