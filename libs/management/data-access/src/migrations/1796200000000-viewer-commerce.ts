@@ -86,16 +86,10 @@ export class ViewerCommerce1796200000000 implements MigrationInterface {
       "created_at" timestamptz NOT NULL DEFAULT now(),
       UNIQUE ("endpoint_id", "event_id"))`);
     await q.query(`CREATE INDEX "webhook_deliveries_due_idx" ON "management"."webhook_deliveries" ("next_attempt_at") WHERE "status" = 'pending'`);
-    await q.query(`CREATE TABLE "management"."daily_reports" (
-      "seller_id" text NOT NULL,
-      "day" date NOT NULL,
-      "created_at" timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY ("seller_id", "day"))`);
     await q.query(`CREATE INDEX "webhook_deliveries_endpoint_idx" ON "management"."webhook_deliveries" ("endpoint_id", "created_at" DESC)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE "management"."daily_reports"`);
     await q.query(`DROP TABLE "management"."webhook_deliveries"`);
     await q.query(`DROP TABLE "management"."webhook_endpoints"`);
     await q.query(`DROP TABLE "management"."viewer_votes"`);
