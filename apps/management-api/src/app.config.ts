@@ -37,6 +37,8 @@ export class AppConfig extends ConfigClass(
       .string()
       .default('')
       .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)),
+    /** how often the daily report checks whether yesterday (UTC) is reported yet (once per seller and day) */
+    DAILY_REPORT_CHECK_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
     /** seed a demo show with products, a coupon and a poll at start-up (npm run dev sets it) */
     SEED_DEMO: z.stringbool().default(false),
   }),

@@ -96,7 +96,7 @@ describe('viewer API and commerce', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await pub.get(`/v1/catalogue/broadcasts?sellerId=${seller.id}&status=upcoming&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { status: number; body: { items: typeof upcoming; nextCursor: string | null } } = await pub.get(`/v1/catalogue/broadcasts?sellerId=${seller.id}&status=upcoming&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       upcoming.push(...res.body.items);
       cursor = res.body.nextCursor;
@@ -152,7 +152,7 @@ describe('viewer API and commerce', () => {
     await seller.post(`/v1/broadcasts/${show}/notices`, { text: 'Free shipping' });
     const changed = await fetch(url, { headers: { 'if-none-match': etag } });
     expect(changed.status).toBe(200);
-    const body = await changed.json();
+    const body = (await changed.json()) as { overlays: { kind: string }[]; pinnedProduct: unknown };
     expect(body.overlays.map((o: { kind: string }) => o.kind).sort()).toEqual(['notice', 'product']);
     expect(body.pinnedProduct).toMatchObject({ price: 1000, stock: 10, currency: 'KRW', inStock: true });
   });

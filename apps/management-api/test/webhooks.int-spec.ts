@@ -201,6 +201,25 @@ describe('webhooks', () => {
     await waitFor('delivered after re-enabling', async () => (await api.get(`/v1/webhooks/endpoints/${endpoint.id}/deliveries`)).body[0].status === 'delivered');
   });
 
+  it('sends report.daily once per seller and day', async () => {
+    const r = await receiver();
+    const { api, endpoint } = await sellerWithEndpoint(r.url, ['report.daily']);
+    const showId = await startShow(api);
+    const day = new Date().toISOString().slice(0, 10);
+    expect((await api.post('/v1/webhooks/daily-reports', { day })).status).toBe(403); // admins only
+    const first = await admin().post('/v1/webhooks/daily-reports', { day });
+    expect(first.status).toBe(200);
+    expect(first.body.reported).toBeGreaterThanOrEqual(1);
+    const [got] = await waitFor('report.daily', () => (r.events('report.daily').length ? r.events('report.daily') : undefined));
+    expect(new Webhook(endpoint.secret).verify(got.body, { 'webhook-id': got.id, 'webhook-timestamp': got.timestamp, 'webhook-signature': got.signature })).toMatchObject({
+      type: 'report.daily',
+      data: { day, showIds: [showId], claims: 0, redemptions: 0, votes: 0 },
+    });
+    // a second run of the same day reports nobody again
+    expect((await admin().post('/v1/webhooks/daily-reports', { day })).body.reported).toBe(0);
+    expect((await admin().post('/v1/webhooks/daily-reports', { day: 'yesterday' })).status).toBe(400);
+  });
+
   it('refuses non-http(s), loopback, private and link-local URLs, and platform-wide endpoints to non-admins', async () => {
     const api = http(app.url, tokenFor(`seller-${randomUUID()}`, ['seller']));
     for (const url of ['http://169.254.169.254/latest/meta-data', 'http://10.0.0.1/hook', 'http://[::1]:8080/hook', 'http://localhost:9/hook']) {

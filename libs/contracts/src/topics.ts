@@ -3,7 +3,7 @@ import { BroadcastLifecycleV1 } from './events/broadcast';
 import { ChatAcceptedV1, ChatWindowSampledV1 } from './events/chat';
 import { BroadcastChatSettingsV1 } from './events/chat-settings';
 import { CouponClaimedV1, HeartsTappedV1, PollVotedV1 } from './events/burst';
-import { CouponRedeemedV1 } from './events/commerce';
+import { CommerceDailyReportV1, CouponRedeemedV1 } from './events/commerce';
 import { ModerationActionV1 } from './events/moderation';
 import { OverlayChangedV1 } from './events/overlay';
 import { EncoderReplayProgressV1 } from './events/encoder-replay';
@@ -30,6 +30,7 @@ export const Topics = {
   EncoderHealth: 'encoder.stream.health.v1',
   StreamKeyRotated: 'broadcast.stream-key.rotated.v1',
   CouponRedeemed: 'commerce.coupon.redeemed.v1',
+  DailyReport: 'commerce.report.daily.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
@@ -50,6 +51,7 @@ export const TopicSchemas = {
   [Topics.EncoderHealth]: EncoderStreamHealthV1,
   [Topics.StreamKeyRotated]: StreamKeyRotatedV1,
   [Topics.CouponRedeemed]: CouponRedeemedV1,
+  [Topics.DailyReport]: CommerceDailyReportV1,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 export type TopicPayloads = { [T in TopicName]: z.infer<(typeof TopicSchemas)[T]> };

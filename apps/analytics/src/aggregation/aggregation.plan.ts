@@ -21,7 +21,7 @@ export interface Increments {
   counted: Map<string, number>;
 }
 
-type Countable = Exclude<TopicName, typeof Topics.BroadcastLifecycle | typeof Topics.OverlayChanged | typeof Topics.ModerationAction | typeof Topics.ChatSettings | typeof Topics.EncoderIngest | typeof Topics.EncoderHealth | typeof Topics.StreamKeyRotated>;
+type Countable = Exclude<TopicName, typeof Topics.BroadcastLifecycle | typeof Topics.OverlayChanged | typeof Topics.ModerationAction | typeof Topics.ChatSettings | typeof Topics.EncoderIngest | typeof Topics.EncoderHealth | typeof Topics.StreamKeyRotated | typeof Topics.DailyReport>;
 
 type CountedEvent = { [T in Countable]: { topic: T; value: TopicPayloads[T] } }[Countable];
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /** What an endpoint can subscribe to. The body is `{ type, timestamp, data }` (Standard Webhooks). */
-export const WebhookEventType = z.enum(['show.started', 'show.ended', 'product.pinned', 'coupon.claimed', 'coupon.redeemed', 'poll.closed', 'replay.ready'], {
-  error: 'must be one of show.started, show.ended, product.pinned, coupon.claimed, coupon.redeemed, poll.closed, replay.ready',
+export const WebhookEventType = z.enum(['show.started', 'show.ended', 'product.pinned', 'coupon.claimed', 'coupon.redeemed', 'poll.closed', 'replay.ready', 'report.daily'], {
+  error: 'must be one of show.started, show.ended, product.pinned, coupon.claimed, coupon.redeemed, poll.closed, replay.ready, report.daily',
 });
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 

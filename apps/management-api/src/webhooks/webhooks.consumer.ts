@@ -2,6 +2,7 @@ import { Controller, Inject } from '@nestjs/common';
 import { EventPattern } from '@nestjs/microservices';
 import {
   BroadcastLifecycleV1,
+  CommerceDailyReportV1,
   CouponClaimedV1,
   CouponRedeemedV1,
   EncoderReplayProgressV1,
@@ -17,7 +18,7 @@ import { WebhookEvent } from './webhook-events';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhooksService } from './webhooks.service';
 
-const WATCHED = [Topics.BroadcastLifecycle, Topics.OverlayChanged, Topics.CouponClaimed, Topics.CouponRedeemed, Topics.EncoderReplayProgress] as const;
+const WATCHED = [Topics.BroadcastLifecycle, Topics.OverlayChanged, Topics.CouponClaimed, Topics.CouponRedeemed, Topics.EncoderReplayProgress, Topics.DailyReport] as const;
 type Watched = (typeof WATCHED)[number];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -93,6 +94,11 @@ export class WebhooksConsumer {
         case Topics.CouponRedeemed: {
           const v = e.value as CouponRedeemedV1;
           out.push({ ...base, type: 'coupon.redeemed', sellerId: v.sellerId, data: { broadcastId: v.broadcastId, couponId: v.couponId, claimId: v.claimId, userId: v.userId, orderRef: v.orderRef, redeemedAt: v.redeemedAt } });
+          break;
+        }
+        case Topics.DailyReport: {
+          const { sellerId, day, showIds, claims, redemptions, votes } = e.value as CommerceDailyReportV1;
+          out.push({ ...base, type: 'report.daily', sellerId, data: { day, showIds, claims, redemptions, votes } });
           break;
         }
         case Topics.EncoderReplayProgress: {

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AllowRoles, CurrentUser, Principal } from '@live/auth';
+import { AllowRoles, CurrentUser, JwtAuthGuard, Principal } from '@live/auth';
 import { ApiKeyOrJwtGuard } from '../api-keys/api-keys.guard';
 import { Dto, IdParam, ZodPipe, openApiSchema } from '../common/validation';
-import { CreateEndpoint, DeliveryParams, DeliveryQuery, EndpointQuery, UpdateEndpoint } from './webhooks.dto';
+import { CreateEndpoint, DailyReportRun, DeliveryParams, DeliveryQuery, EndpointQuery, UpdateEndpoint } from './webhooks.dto';
+import { DailyReportService } from './daily-report.service';
 import { WebhooksService } from './webhooks.service';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
@@ -77,5 +78,22 @@ export class WebhooksController {
     const d = await this.webhooks.replay(user, p.id, p.deliveryId);
     this.dispatcher.kick();
     return d;
+  }
+}
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('v1/webhooks/daily-reports')
+@UseGuards(JwtAuthGuard)
+@AllowRoles('admin')
+export class DailyReportsController {
+  constructor(private readonly reports: DailyReportService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Report a UTC day now (report.daily webhooks); sellers already reported for it get nothing more' })
+  @ApiBody({ schema: openApiSchema(DailyReportRun) })
+  run(@CurrentUser() user: Principal, @Body(new ZodPipe(DailyReportRun)) dto: Dto<typeof DailyReportRun>) {
+    return this.reports.report(dto.day, user);
   }
 }

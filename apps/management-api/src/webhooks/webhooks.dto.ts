@@ -41,3 +41,6 @@ export type DeliveryQuery = z.infer<typeof DeliveryQuery>;
 
 export const DeliveryParams = z.object({ id: v.uuid(), deliveryId: z.string().regex(/^msg_[0-9a-f]{32}$/, 'not a delivery id') });
 export type DeliveryParams = z.infer<typeof DeliveryParams>;
+
+export const DailyReportRun = z.object({ day: z.iso.date({ error: 'must be a date YYYY-MM-DD' }) }).strict();
+export type DailyReportRun = z.infer<typeof DailyReportRun>;
