@@ -6,7 +6,9 @@
 // one batch open (the next waits for the answer; one due meanwhile is `held`), its taps are
 // video positions moving with the show (the last second before now), and it sends over
 // burst-api's socket (transport `socket`, one connection per viewer, the token verified when
-// it connects) or over HTTP (transport `http`, an undici keep-alive pool).
+// it connects) or over HTTP (transport `http`, an undici keep-alive pool). Coupon claimers use
+// the same transport: `coupon.claim` over their own socket (as the SDK claims when it is up),
+// or POST /claims.
 //
 // Protocol with the parent: setup (tokens, sockets), then `{ ready: true }`; the parent sends
 // `{ go: <epoch ms> }` to every worker and the schedule starts at that moment in all of them.
@@ -19,7 +21,7 @@ const jwt = require('jsonwebtoken');
 const { Pool } = require('undici');
 const { io } = require('socket.io-client');
 const { url, show, secret, users, userOffset, schedule, mode, couponId, runId, transport, startedAt } = JSON.parse(process.argv[2]);
-const useSocket = mode === 'hearts' && transport === 'socket';
+const useSocket = transport === 'socket';
 
 // undici's pool: a keep-alive connection pool at a fraction of node:http's cost per request,
 // so more of the shared cores are left to the servers under test
@@ -57,13 +59,13 @@ if (useSocket) {
   }
 }
 
-function emit(u, message) {
+function emit(u, event, message, okStatus) {
   const started = performance.now();
   return new Promise((resolve) => {
-    sockets[u].timeout(60_000).emit('hearts.batch', message, (err, ack) => {
+    sockets[u].timeout(60_000).emit(event, message, (err, ack) => {
       const ms = performance.now() - started;
       if (err) resolve({ status: 'timeout', ms });
-      else resolve({ status: ack.ok ? 200 : ack.code, ms });
+      else resolve({ status: ack.ok ? okStatus : ack.code, ms });
     });
   });
 }
@@ -82,7 +84,9 @@ async function one(i) {
   const u = i % users;
   let res;
   if (mode === 'claims') {
-    res = await post(`/v1/broadcasts/${show}/coupons/${couponId}/claims`, tokens[u], '{}');
+    res = useSocket
+      ? await emit(u, 'coupon.claim', { broadcastId: show, couponId }, 201)
+      : await post(`/v1/broadcasts/${show}/coupons/${couponId}/claims`, tokens[u], '{}');
   } else {
     if (open[u]) {
       held += 1; // this viewer's last batch is unanswered: an honest client waits
@@ -95,7 +99,7 @@ async function one(i) {
     const list = Array.from({ length: n }, (_, k) => now - 1_000 + Math.floor(((k + 1) * 1_000) / n));
     const batchId = `b${batchSeq[u]++}`;
     res = useSocket
-      ? await emit(u, { broadcastId: show, batchId, taps: list })
+      ? await emit(u, 'hearts.batch', { broadcastId: show, batchId, taps: list }, 200)
       : await post(`/v1/broadcasts/${show}/hearts`, tokens[u], JSON.stringify({ batchId, taps: list }));
     open[u] = 0;
     if (res.status === 200) taps += n;

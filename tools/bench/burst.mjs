@@ -8,7 +8,7 @@
 // BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2 load processes), BENCH_USERS (viewers tapping;
 // default the spike rate, so each sends one batch a second in the spike, as the SDK's 1 s window does),
 // BENCH_TRANSPORT (socket: heart batches over burst-api's socket, one per viewer, as the SDK sends
-// them; http: POST /hearts),
+// them, and coupon claims over the claimers' sockets; http: POST /hearts and POST /claims),
 // BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_BASELINE_SECONDS (15), BENCH_REPLICAS
 // (burst-api processes, 2: as a Service spreads load over pods; each load process talks to one).
 import { fork } from 'node:child_process';
@@ -183,7 +183,7 @@ async function main() {
     schedule: [{ seconds: params.steadySeconds, rate: params.steadyBatchesPerSec }, { seconds: 1, rate: (params.steadyBatchesPerSec + spike) / 2 }, { seconds: params.spikeSeconds, rate: spike }],
   });
   // the claimers are set up now, so the drop starts on time
-  const claimsLoad = await load({ urls, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
+  const claimsLoad = await load({ urls, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, transport: params.transport, schedule: [{ seconds: 1, rate: params.claimers }] });
   log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s; a coupon drop mid-spike`);
   const cpu = cpuSampler(burst.map((b) => b.child.pid));
   const loadCpu = cpuSampler(heartsLoad.pids);
@@ -201,7 +201,7 @@ async function main() {
 
   // the same drop again with the servers to itself: what claims alone sustain
   const quiet = (await api(`/broadcasts/${show}/coupons`, { name: 'drop 2', discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
-  const aloneLoad = await load({ urls, show, secret, mode: 'claims', couponId: quiet, users: params.claimers, schedule: [{ seconds: 1, rate: params.claimers }] });
+  const aloneLoad = await load({ urls, show, secret, mode: 'claims', couponId: quiet, users: params.claimers, transport: params.transport, schedule: [{ seconds: 1, rate: params.claimers }] });
   await api(`/broadcasts/${show}/coupons/${quiet}/expose`);
   for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
   const cpuAlone = cpuSampler(burst.map((b) => b.child.pid));

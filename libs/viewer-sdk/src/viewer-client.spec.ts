@@ -271,6 +271,27 @@ describe('ViewerClient', () => {
       expect(s.calls).toHaveLength(0);
     });
 
+    it('claims over the socket when it is up, maps its refusals, and over HTTP when its ack does not come', async () => {
+      const s = setup();
+      await joined(s);
+      s.burstSocket.up();
+      s.burstSocket.ackAnswer = () => ({ ok: true, claimId: 'cl-1', remaining: 7 });
+      expect(await s.client.claimCoupon('c1')).toEqual({ result: 'won', claimId: 'cl-1', remaining: 7 });
+      expect(s.burstSocket.acked).toEqual([['coupon.claim', { broadcastId: 'show-1', couponId: 'c1' }]]);
+      expect(s.client.getState().couponStock).toMatchObject({ c1: 7 });
+      s.burstSocket.ackAnswer = () => ({ ok: false, code: 'SOLD_OUT', message: 'gone', field: 'couponId' });
+      expect(await s.client.claimCoupon('c2')).toEqual({ result: 'sold_out', message: 'gone' });
+      s.burstSocket.ackAnswer = () => ({ ok: false, code: 'RATE_LIMITED', message: 'slow down', retryAfter: 3 });
+      await expect(s.client.claimCoupon('c3')).rejects.toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+      expect(s.calls).toHaveLength(0);
+      s.burstSocket.ackAnswer = () => {
+        throw new Error('operation has timed out');
+      };
+      s.respond(() => json(201, { claimId: 'cl-4', remaining: 2 }));
+      expect(await s.client.claimCoupon('c4')).toEqual({ result: 'won', claimId: 'cl-4', remaining: 2 });
+      expect(s.calls).toHaveLength(1);
+    });
+
     it('reports a refusal acked over the socket as over HTTP', async () => {
       const s = setup({ heartWindowMs: 1000 });
       await joined(s);

@@ -1,4 +1,4 @@
-import type { Ack, ChatBatch, HeartsBatchAck, PollVoteAck, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, StatsTick, ViewersCount } from '@live/contracts';
+import type { Ack, ChatBatch, CouponClaimAck, HeartsBatchAck, PollVoteAck, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, StatsTick, ViewersCount } from '@live/contracts';
 import { Emitter } from '@socket.io/component-emitter';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { HeartBuffer, type HeartBatch } from './hearts';
@@ -519,6 +519,26 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     return this.request<{ voteId: string }>(this.options.burstApiUrl, path, { option }, 2);
   }
 
+  /**
+   * A claim over burst-api's socket when it is connected, else (or without an ack) over HTTP.
+   * One per viewer and coupon either way: a claim that won over the socket while its ack was
+   * lost answers ALREADY_CLAIMED over HTTP.
+   */
+  private async sendClaim(couponId: string): Promise<{ claimId: string; remaining: number }> {
+    const socket = this.burstSocket;
+    if (socket?.connected && this.state.broadcastId) {
+      let ack: CouponClaimAck | undefined;
+      try {
+        ack = (await socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('coupon.claim', { broadcastId: this.state.broadcastId, couponId })) as CouponClaimAck;
+      } catch {
+        // no ack in time: HTTP below
+      }
+      if (ack?.ok) return ack;
+      if (ack && ack.code !== 'UNAVAILABLE' && ack.code !== 'UNAUTHORIZED') throw new ViewerApiError(socketStatus(ack.code), ack.code, ack.message, ack.field);
+    }
+    return this.request<{ claimId: string; remaining: number }>(this.options.burstApiUrl, `${this.showPath()}/coupons/${encodeURIComponent(couponId)}/claims`, undefined, 2);
+  }
+
   private async loadHeartTotal(broadcastId: string): Promise<void> {
     try {
       const res = await this.fetchFn(`${this.options.burstApiUrl}/v1/broadcasts/${encodeURIComponent(broadcastId)}/hearts?limit=1`, {
@@ -597,7 +617,7 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
 
   private async claimOnce(couponId: string): Promise<ClaimResult> {
     try {
-      const r = await this.request<{ claimId: string; remaining: number }>(this.options.burstApiUrl, `${this.showPath()}/coupons/${encodeURIComponent(couponId)}/claims`, undefined, 2);
+      const r = await this.sendClaim(couponId);
       this.set({ couponStock: { ...this.state.couponStock, [couponId]: r.remaining } });
       return { result: 'won', claimId: r.claimId, remaining: r.remaining };
     } catch (err) {
@@ -641,7 +661,11 @@ function socketStatus(code: string): number {
     case 'BATCH_ID_REUSED':
     case 'ALREADY_VOTED':
     case 'POLL_NOT_OPEN':
+    case 'ALREADY_CLAIMED':
+    case 'NOT_EXPOSED':
       return 409;
+    case 'SOLD_OUT':
+      return 410;
     case 'NOT_FOUND':
       return 404;
     default:
