@@ -13,7 +13,10 @@
 //     a replica "carries" k streams when every stream keeps producing segments in real time;
 //     CPU per stream from the ffmpeg processes' /proc times.
 // Starts what it needs (own database, Redis phase, topic prefix), writes bench/results/live.json.
-// Settings (env): BENCH_SECONDS (30, latency sampling), BENCH_MAX_STREAMS (3), BENCH_WINDOW (15 s per capacity step).
+// Settings (env): BENCH_SECONDS (30, latency sampling), BENCH_MAX_STREAMS (3; 0 skips the
+// capacity step), BENCH_WINDOW (15 s per capacity step), BENCH_LATENCY_LADDER and
+// BENCH_LATENCY_PRESET (the ladder/x264 preset of steps 1-2; default the app's 720,480,360
+// veryfast), BENCH_RESULT (result file name, default live).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -33,7 +36,14 @@ const { chromium } = require('playwright-core');
 
 execFileSync(process.execPath, ['tools/infra/debian-packages.mjs', 'ffmpeg', 'chromium'], { cwd: root, stdio: 'inherit' });
 
-const params = { seconds: num('BENCH_SECONDS', 30), maxStreams: num('BENCH_MAX_STREAMS', 3), window: num('BENCH_WINDOW', 15), fps: 30 };
+const params = {
+  seconds: num('BENCH_SECONDS', 30),
+  maxStreams: num('BENCH_MAX_STREAMS', 3),
+  window: num('BENCH_WINDOW', 15),
+  fps: 30,
+  latencyLadder: process.env.BENCH_LATENCY_LADDER || '720,480,360',
+  latencyPreset: process.env.BENCH_LATENCY_PRESET || 'veryfast',
+};
 const { secret, env, log, startApp, stopApp, prepare, cleanUp } = benchRun('live');
 const storage = mkdtempSync(path.join(os.tmpdir(), 'bench-live-'));
 const token = (sub, roles) => jwt.sign({ sub, name: sub, roles }, secret, { expiresIn: '1h' });
@@ -206,11 +216,14 @@ async function main() {
     return { lat, cueMs, player };
   };
 
-  const baselineEncoder = await startEncoder({ ENCODER_LL_PARTS: '1' });
+  const latencyEnv = { ENCODER_LADDER: params.latencyLadder, ENCODER_X264_PRESET: params.latencyPreset };
+  const baselineEncoder = await startEncoder({ ...latencyEnv, ENCODER_LL_PARTS: '1' });
   const baseline = await measureLatency(baselineEncoder, 'baseline (1 s segments, no parts)');
   await stopApp(baselineEncoder);
-  const encoder = await startEncoder({});
-  const { lat, cueMs, player } = await measureLatency(encoder, 'LL-HLS (1/3 s parts)');
+  const llEncoder = await startEncoder(latencyEnv);
+  const { lat, cueMs, player } = await measureLatency(llEncoder, 'LL-HLS (1/3 s parts)');
+  await stopApp(llEncoder);
+  const encoder = params.maxStreams > 0 ? await startEncoder({}) : null;
 
   // ---- 3: capacity at the full ladder
   let streamsPerReplica = 0;
@@ -238,7 +251,7 @@ async function main() {
     streamsPerReplica = k;
   }
 
-  writeResult('live', {
+  writeResult(process.env.BENCH_RESULT || 'live', {
     params,
     result: {
       latencyMs: { p50: percentile(lat, 50), p95: percentile(lat, 95) },
