@@ -5,7 +5,9 @@
 // leaving) for that long, sampling every --every seconds:
 //   per app process: RSS (/proc/<pid>/status), V8 heap used (/metrics,
 //   nodejs_heap_size_used_bytes), open file descriptors (/proc/<pid>/fd);
-//   Redis used memory and key count; Kafka consumer lag summed over the run's groups.
+//   Redis used memory, key count and keys without an expiry (idempotency answers, kept 10 min
+//   to an hour, make the key count climb for that long: the keys without expiry are the ones
+//   that would show a leak); Kafka consumer lag summed over the run's groups.
 // Reports each series' least-squares slope (per minute) over the samples after the first
 // --warmup share, and flat or not: flat when the fitted change over that span is within two
 // residual standard deviations (noise) or 5 % of the series' mean. Writes
@@ -61,6 +63,21 @@ async function heapUsed(url) {
   }
 }
 
+/** keys with no expiry: what grows without bound if something leaks (answers kept for an hour, say, do expire) */
+export async function persistentKeys(redis) {
+  let n = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) {
+      const ttls = await redis.pipeline(keys.map((k) => ['ttl', k])).exec();
+      n += ttls.filter(([, t]) => t === -1).length;
+    }
+  } while (cursor !== '0');
+  return n;
+}
+
 async function kafkaLag(admin, prefix) {
   let lag = 0;
   const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
@@ -81,7 +98,7 @@ function chart(series, file) {
     { title: 'V8 heap used (MB)', keys: Object.keys(series).filter((k) => k.endsWith(' heap')), scale: 1 / 2 ** 20 },
     { title: 'open fds', keys: Object.keys(series).filter((k) => k.endsWith(' fds')), scale: 1 },
     { title: 'Redis used memory (MB)', keys: ['redis memory'], scale: 1 / 2 ** 20 },
-    { title: 'Redis keys', keys: ['redis keys'], scale: 1 },
+    { title: 'Redis keys (all; without expiry)', keys: ['redis keys', 'redis keys without expiry'], scale: 1 },
     { title: 'Kafka consumer lag (messages)', keys: ['kafka lag'], scale: 1 },
   ];
   const W = 560;
@@ -139,6 +156,7 @@ async function main() {
       }
     add('redis memory', x, Number(/used_memory:(\d+)/.exec(await redis.info('memory'))[1]));
     add('redis keys', x, await redis.dbsize());
+    add('redis keys without expiry', x, await persistentKeys(redis));
     add('kafka lag', x, await kafkaLag(admin, p.env.KAFKA_TOPIC_PREFIX).catch(() => null));
     if (Date.now() - lastNote > 60_000) {
       lastNote = Date.now();
