@@ -11,5 +11,11 @@ export class AppConfig extends ConfigClass(
     WS_ALLOW_ANONYMOUS: z.stringbool().default(true),
     /** allowed browser origins, comma-separated, or * */
     WS_CORS_ORIGIN: z.string().default('*'),
+    /** a socket.io message larger than this closes its socket (joins and leaves are tiny) */
+    WS_MAX_MESSAGE_BYTES: env.positiveInt(16 * 1024),
+    /** show rooms one socket may be in at once */
+    WS_MAX_ROOMS_PER_SOCKET: env.positiveInt(10),
+    /** open sockets per client IP on one gateway process (a load test from one host needs many) */
+    WS_MAX_SOCKETS_PER_IP: env.positiveInt(10_000),
   }),
 ) {}

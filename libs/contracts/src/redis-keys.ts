@@ -128,6 +128,12 @@ export function redisKeys(phase: string) {
      * channel, not a key: on a cluster, PUBLISH reaches the subscribers on every node.
      */
     socketIoChannel: () => `${p}socket.io`,
+    /**
+     * A rate limit's counter: `what` (a route or socket event), `who` (a user id or an IP).
+     * The Redis throttler storage wraps it in its own hash tag (`{<key>:<limit name>}:hits`),
+     * so one counter is one slot.
+     */
+    rateLimit: (what: string, who: string) => key('rate-limit', what, who),
   };
 }
 

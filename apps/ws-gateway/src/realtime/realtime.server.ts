@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Principal, bearerToken, verifyAccessToken } from '@live/auth';
+import { RateLimits, limitFromEnv } from '@live/bootstrap';
 import { Ack } from '@live/contracts';
 import { RedisClient, RedisService } from '@live/redis';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -24,11 +25,13 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   private pub?: RedisClient;
   private sub?: RedisClient;
   private readonly onConnect: ((socket: RealtimeSocket) => void)[] = [];
+  private readonly socketsPerIp = new Map<string, number>();
 
   constructor(
     private readonly httpHost: HttpAdapterHost,
     private readonly redis: RedisService,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly limits: RateLimits,
   ) {}
 
   get server(): Server {
@@ -87,6 +90,20 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       adapter: createAdapter(this.pub, this.sub, { key: this.redis.keys.socketIoChannel() }),
       pingInterval: 10_000,
       pingTimeout: 10_000,
+      maxHttpBufferSize: this.config.WS_MAX_MESSAGE_BYTES,
+    });
+    // abuse limits first: sockets open per IP (this process), connects per IP (every replica, in Redis)
+    this.io.use((socket, next) => {
+      const ip = socket.handshake.address;
+      if ((this.socketsPerIp.get(ip) ?? 0) >= this.config.WS_MAX_SOCKETS_PER_IP) {
+        return next(Object.assign(new Error('RATE_LIMITED'), { data: { code: 'RATE_LIMITED', message: 'too many open sockets from this address' } }));
+      }
+      this.limits.hit('ws.connect', ip, limitFromEnv('ws_connect_ip', { limit: 5_000, seconds: 10 })).then(
+        ({ limited, retryAfter }) =>
+          limited ? next(Object.assign(new Error('RATE_LIMITED'), { data: { code: 'RATE_LIMITED', message: `too many connects; retry in ${retryAfter} s`, retryAfter } })) : next(),
+        // Redis down: readiness says so; a viewer still connects
+        () => next(),
+      );
     });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown })?.token ?? bearerToken(socket.handshake.headers.authorization);
@@ -105,6 +122,13 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       next();
     });
     this.io.on('connection', (socket) => {
+      const ip = socket.handshake.address;
+      this.socketsPerIp.set(ip, (this.socketsPerIp.get(ip) ?? 0) + 1);
+      socket.once('disconnect', () => {
+        const n = (this.socketsPerIp.get(ip) ?? 1) - 1;
+        if (n > 0) this.socketsPerIp.set(ip, n);
+        else this.socketsPerIp.delete(ip);
+      });
       for (const fn of this.onConnect) fn(socket as RealtimeSocket);
     });
     this.logger.log(`socket.io ready (anonymous viewers ${this.config.WS_ALLOW_ANONYMOUS ? 'allowed' : 'refused'})`);

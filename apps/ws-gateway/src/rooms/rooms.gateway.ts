@@ -1,7 +1,9 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { RateLimits, limitFromEnv } from '@live/bootstrap';
 import { Ack, ChatLine, JoinSnapshot, SocketEvents, SocketRooms } from '@live/contracts';
 import { ChatLog } from '@live/chat-data-access';
 import { PresenceLog } from '../presence/presence-log.service';
+import { AppConfig } from '../app.config';
 import { RealtimeServer, RealtimeSocket } from '../realtime/realtime.server';
 import { JoinRequest, RoomRequest, invalid } from './rooms.dto';
 import { RoomsService } from './rooms.service';
@@ -16,6 +18,8 @@ export class RoomsGateway implements OnModuleInit {
     private readonly rooms: RoomsService,
     private readonly chatLog: ChatLog,
     private readonly presenceLog: PresenceLog,
+    private readonly limits: RateLimits,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -33,6 +37,14 @@ export class RoomsGateway implements OnModuleInit {
     // (clients dedupe by messageId)
     const room = SocketRooms.broadcast(broadcastId);
     const already = socket.rooms.has(room);
+    if (!already) {
+      // the socket's own room counts too
+      if (socket.rooms.size > this.config.WS_MAX_ROOMS_PER_SOCKET) {
+        return { ok: false, code: 'TOO_MANY_ROOMS', message: `a socket may be in at most ${this.config.WS_MAX_ROOMS_PER_SOCKET} shows; leave one first`, field: 'broadcastId' };
+      }
+      const { limited, retryAfter } = await this.limits.hit('ws.join', socket.data.user.sub, limitFromEnv('ws_join_user', { limit: 30, seconds: 10 }));
+      if (limited) return { ok: false, code: 'RATE_LIMITED', message: `too many joins; retry in ${retryAfter} s`, field: 'broadcastId' };
+    }
     await socket.join(room);
     const [snapshot, missed] = await Promise.all([this.rooms.snapshot(broadcastId), lastSeq ? this.chatLog.after(broadcastId, lastSeq) : undefined]);
     if (!snapshot) {

@@ -1,3 +1,4 @@
 export * from './run-app';
 export * from './platform.module';
 export * from './entry-points';
+export * from './rate-limit';

@@ -6,6 +6,7 @@ import { KafkaModule, kafkaOptionsFromEnv } from '@live/kafka';
 import { LoggingModule } from '@live/logging';
 import { MetricsModule } from '@live/metrics';
 import { RedisModule } from '@live/redis';
+import { RateLimitModule } from './rate-limit';
 
 /** What every app's config has (baseEnv); the rest depends on which parts it uses. */
 interface BaseConfig {
@@ -57,6 +58,8 @@ export class PlatformModule {
     if (o.redis) {
       const c = o.config as unknown as RedisConfig;
       imports.push(RedisModule.forRoot({ url: c.REDIS_URL, phase: c.REDIS_PHASE, connectionName: o.service, clusterNodes: c.REDIS_CLUSTER_NODES }));
+      // limits counted in Redis, for the routes that ask (@RateLimit)
+      imports.push(RateLimitModule.forRoot());
       deps.push('redis');
     }
     if (o.kafka) {

@@ -9,6 +9,28 @@ export interface LoggingOptions {
   pretty: boolean;
 }
 
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["x-stream-key"]',
+  'req.query.token',
+  'req.query.key',
+  'res.headers["set-cookie"]',
+  'token',
+  'accessToken',
+  'streamKey',
+  'apiKey',
+  'secret',
+  'password',
+  '*.token',
+  '*.accessToken',
+  '*.streamKey',
+  '*.apiKey',
+  '*.secret',
+  '*.password',
+];
+
 type Req = IncomingMessage & { id?: string };
 
 /** Binds the request's correlation id for everything the handler does, Kafka headers included. */
@@ -42,7 +64,9 @@ export class LoggingModule implements NestModule {
               const id = correlationIdForLogs();
               return id ? { correlationId: id } : {};
             },
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+            // credentials never reach the logs: bearer tokens, cookies, API and stream keys,
+            // wherever a request or a logged object carries them
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
             // health probes and scrapes every few seconds would drown the useful lines
             autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
           },
