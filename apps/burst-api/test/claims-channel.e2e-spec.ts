@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CouponClaimAck, CouponClaimedV1, Topics, redisKeys } from '@live/contracts';
-import { testEnv, testRedis, tokenFor, useStack, waitFor } from '@live/testing';
+import { http, testEnv, testRedis, tokenFor, useStack, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { io, Socket } from 'socket.io-client';
 import { BurstStack } from './burst-stack';
@@ -136,6 +136,24 @@ describe('coupon claims over the socket', () => {
     const { rows } = await pg.query('SELECT user_id FROM burst.coupon_claims WHERE coupon_id = $1 GROUP BY user_id HAVING count(*) > 1', [coupon]);
     expect(rows).toEqual([]);
     expect((await readBack(coupon, 40)).size).toBe(40);
+  });
+
+  it("refuses a banned viewer's claim on both channels (the show's ban checked in the claim's one Redis call)", async () => {
+    const { show, coupon } = await showWithCoupon(5);
+    await stack.seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
+    await waitFor('coupon on offer in burst-api', async () => (await redis.hget(keys.coupon.state(show, coupon), 'exposed')) === '1');
+    const user = `troll-${randomUUID()}`;
+    const admin = http(stack.management.url, tokenFor(`admin-${randomUUID()}`, ['admin']));
+    expect((await admin.post(`/v1/broadcasts/${show}/bans`, { userId: user, reason: 'spam', durationSeconds: 600 })).status).toBe(201);
+    await waitFor('ban in redis', async () => Number(await redis.hget(keys.broadcast.bans(show), user)) > Date.now());
+    const s = await connect(user);
+    expect(await claim(s, { broadcastId: show, couponId: coupon })).toMatchObject({ ok: false, code: 'BANNED' });
+    const viaHttp = await stack.as(user).post(claimPath(show, coupon));
+    expect(viaHttp.status).toBe(403);
+    expect(viaHttp.body.code).toBe('BANNED');
+    expect(await redis.hget(keys.coupon.state(show, coupon), 'remaining')).toBe('5');
+    // an unbanned viewer still claims
+    expect(await claim(await connect(`fan-${randomUUID()}`), { broadcastId: show, couponId: coupon })).toMatchObject({ ok: true, remaining: 4 });
   });
 
   it("limits a viewer's claims over the socket, RATE_LIMITED with retryAfter", async () => {

@@ -7,15 +7,20 @@ import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { CouponErrors } from './coupons.errors';
 
-// Atomic: the coupon is this show's, exposed and inside its window, the viewer is under its
-// limit and there is stock -> take one. Redis runs it alone, so nothing is ever oversold.
+// Atomic: the viewer is not banned (from the show: its bans hash, in the same slot, with
+// Bans' rule; from every show: ARGV[4], Bans' process copy), the coupon is this show's,
+// exposed and inside its window, the viewer is under its limit and there is stock -> take
+// one. Redis runs it alone, so nothing is ever oversold, and a claim is one round trip.
 // burst-api learns a coupon when management exposes it: to a viewer, a coupon it does not
 // know (never exposed, another show's, no such id) is simply not on offer (409).
 const CLAIM = `
+local now = tonumber(ARGV[2])
+if ARGV[4] == '1' then return {'BANNED'} end
+local ban = redis.call('HGET', KEYS[3], ARGV[1])
+if ban and (ban == '0' or tonumber(ban) > now) then return {'BANNED'} end
 if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOT_EXPOSED'} end
 local s = redis.call('HMGET', KEYS[1], 'broadcastId', 'exposed', 'remaining', 'perUser', 'validFrom', 'validUntil')
 if s[1] ~= ARGV[3] then return {'NOT_EXPOSED'} end
-local now = tonumber(ARGV[2])
 if s[2] ~= '1' or now < tonumber(s[5]) or now > tonumber(s[6]) then return {'NOT_EXPOSED'} end
 local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 if mine >= tonumber(s[4]) then return {'ALREADY_CLAIMED'} end
@@ -53,18 +58,21 @@ export class CouponsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.redis.client.defineCommand('liveClaimCoupon', { numberOfKeys: 2, lua: CLAIM });
+    this.redis.client.defineCommand('liveClaimCoupon', { numberOfKeys: 3, lua: CLAIM });
     this.redis.client.defineCommand('liveUnclaimCoupon', { numberOfKeys: 3, lua: UNCLAIM });
   }
 
   /** 201 `{ claimId, remaining }` once Kafka has the claim; never oversold whatever the concurrency. */
   async claim(user: Principal, broadcastId: string, couponId: string): Promise<{ claimId: string; remaining: number }> {
     const { keys, client } = this.redis;
-    if (await this.bans.banned(broadcastId, user.sub)) throw CouponErrors.banned();
+    const now = Date.now();
+    const globallyBanned = await this.bans.globallyBanned(user.sub, now);
     const run = client as unknown as Run;
     const state = keys.coupon.state(broadcastId, couponId);
     const claims = keys.coupon.claims(broadcastId, couponId);
-    const [outcome, remaining, ordinal] = await run.liveClaimCoupon(state, claims, user.sub, Date.now(), broadcastId);
+    const showBans = keys.broadcast.bans(broadcastId);
+    const [outcome, remaining, ordinal] = await run.liveClaimCoupon(state, claims, showBans, user.sub, now, broadcastId, globallyBanned ? 1 : 0);
+    if (outcome === 'BANNED') throw CouponErrors.banned();
     if (outcome === 'NOT_EXPOSED') throw CouponErrors.notExposed();
     if (outcome === 'ALREADY_CLAIMED') throw CouponErrors.alreadyClaimed();
     if (outcome === 'SOLD_OUT') throw CouponErrors.soldOut();
