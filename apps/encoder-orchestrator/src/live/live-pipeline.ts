@@ -295,14 +295,15 @@ export class LivePipeline {
     this.ended = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // recording and state first: a playlist with ENDLIST means the show is fully kept
     for (const [name, pl] of this.playlists) {
       if (pl.open?.parts.length) await this.closeSegment(name, pl);
       pl.end();
-      await this.writeAtomic(path.join(this.liveDir, name, 'index.m3u8'), pl.render());
     }
-    for (const r of this.rungs ?? []) this.updates.emit('playlist', r.name);
     await this.saveState();
     await this.recording.complete(new Date());
+    for (const [name, pl] of this.playlists) await this.writeAtomic(path.join(this.liveDir, name, 'index.m3u8'), pl.render());
+    for (const r of this.rungs ?? []) this.updates.emit('playlist', r.name);
     this.logger.log(`show ${this.broadcastId} ended: playlists closed, recording complete (${this.recording.parts} parts)`);
   }
 
