@@ -95,7 +95,6 @@ describe('abuse limits', () => {
     expect(stack.chatA.output.some((l) => l.includes('[redacted]'))).toBe(true);
   });
 
-  // first of the socket tests: the connect counter is per IP in Redis, shared by every gateway
   it('limits socket connects per IP in Redis and closes a socket that sends an oversized message', async () => {
     const sockets = [fuzzSocket(stack.gwConnects.url), fuzzSocket(stack.gwConnects.url), fuzzSocket(stack.gwConnects.url)];
     await Promise.all(sockets.map(connected));

@@ -38,7 +38,13 @@ export class RateLimitModule {
         ThrottlerModule.forRootAsync({
           inject: [RedisService],
           useFactory: (redis: RedisService) => {
-            const key = (ctx: ExecutionContext, who: string, name: string) => redis.keys.rateLimit(`${ctx.getClass().name}.${ctx.getHandler().name}.${name}`, who);
+            // the limit in force is part of the key: a process started with other limits (a test,
+            // a canary) never shares, nor inherits the block of, another's counter
+            const key = (ctx: ExecutionContext, who: string, name: string) => {
+              const route = Reflect.getMetadata('live:rate-limited', ctx.getHandler()) as string;
+              const l = limitFromEnv(`${route}_${name}`, defaultsOf.get(route)?.[name as 'user' | 'ip'] ?? { limit: 0, seconds: 0 });
+              return redis.keys.rateLimit(`${route}.${name}.${l.limit}-${l.seconds}`, who);
+            };
             return {
               storage: new ThrottlerStorageRedisService(redis.client as never),
               // the routes say how much; these only name the two counters
@@ -78,7 +84,10 @@ export class RateLimitGuard extends ThrottlerGuard {
  * A route's limits, per user (the signed-in `sub`, else the IP) and per IP, each overridable
  * with `RATE_LIMIT_<NAME>_USER` / `RATE_LIMIT_<NAME>_IP`. Put it after the auth guard.
  */
+const defaultsOf = new Map<string, { user: Limit; ip: Limit }>();
+
 export function RateLimit(name: string, defaults: { user: Limit; ip: Limit }) {
+  defaultsOf.set(name, defaults);
   const resolve = (which: 'user' | 'ip') => {
     const get = () => limitFromEnv(`${name}_${which}`, defaults[which]);
     return {
@@ -89,7 +98,7 @@ export function RateLimit(name: string, defaults: { user: Limit; ip: Limit }) {
   };
   return applyDecorators(
     (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
-      Reflect.defineMetadata('live:rate-limited', true, descriptor?.value ?? target);
+      Reflect.defineMetadata('live:rate-limited', name, descriptor?.value ?? target);
     },
     Throttle({ user: resolve('user'), ip: resolve('ip') }),
     UseGuards(RateLimitGuard),
@@ -110,7 +119,7 @@ export class RateLimits {
   async hit(what: string, who: string, limit: Limit): Promise<{ limited: boolean; retryAfter: number }> {
     if (!limit.limit) return { limited: false, retryAfter: 0 };
     const ms = limit.seconds * 1_000;
-    const r = await this.storage.increment(this.redis.keys.rateLimit(what, who), ms, limit.limit, ms, 'n');
+    const r = await this.storage.increment(this.redis.keys.rateLimit(`${what}.${limit.limit}-${limit.seconds}`, who), ms, limit.limit, ms, 'n');
     return { limited: r.isBlocked, retryAfter: Math.max(1, r.timeToBlockExpire) };
   }
 }
