@@ -1,10 +1,12 @@
-import { AccessRule, describeAuthorizationMatrix } from '@live/testing';
+import { ALL_ROLES, AccessRule, describeAuthorizationMatrix } from '@live/testing';
 
 // Every route x every role, from the OpenAPI document: a new route fails here until it has a
 // rule. Ownership (a seller and its own show) is authorization.int-spec.ts.
 const managers = ['admin', 'operator', 'seller'] as const;
 const staff = ['admin', 'operator'] as const;
 const moderation = ['admin', 'operator', 'seller', 'moderator'] as const;
+/** a shop's systems only: an API key, never a user token */
+const apiKeyOnly = [] as const;
 const rules: Record<string, AccessRule> = {
   'POST /v1/broadcasts': managers,
   'GET /v1/broadcasts': managers,
@@ -44,6 +46,27 @@ const rules: Record<string, AccessRule> = {
   'GET /v1/audit': ['admin'],
   'GET /v1/broadcasts/{id}/stream-key': managers,
   'POST /v1/broadcasts/{id}/stream-key/rotate': managers,
+  'GET /v1/catalogue/broadcasts': 'public',
+  'GET /v1/catalogue/broadcasts/{id}': 'public',
+  'GET /v1/catalogue/broadcasts/{id}/products': 'public',
+  'PUT /v1/sellers/{sellerId}/profile': managers,
+  'POST /v1/products/{id}/reservations': managers,
+  'DELETE /v1/products/{id}/reservations/{reservationId}': managers,
+  'POST /v1/api-keys': managers,
+  'GET /v1/api-keys': managers,
+  'DELETE /v1/api-keys/{id}': managers,
+  'GET /v1/me/claims': ALL_ROLES,
+  'GET /v1/me/votes': ALL_ROLES,
+  'POST /v1/coupons/redemptions': apiKeyOnly,
+  'POST /v1/webhooks/endpoints': managers,
+  'GET /v1/webhooks/endpoints': managers,
+  'GET /v1/webhooks/endpoints/{id}': managers,
+  'GET /v1/webhooks/endpoints/{id}/secret': managers,
+  'PATCH /v1/webhooks/endpoints/{id}': managers,
+  'DELETE /v1/webhooks/endpoints/{id}': managers,
+  'GET /v1/webhooks/endpoints/{id}/deliveries': managers,
+  'POST /v1/webhooks/endpoints/{id}/deliveries/{deliveryId}/replay': managers,
+  'POST /v1/webhooks/daily-reports': ['admin'],
   'GET /metrics': 'public',
   'GET /health/live': 'public',
   'GET /health/ready': 'public',
