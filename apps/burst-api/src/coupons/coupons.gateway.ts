@@ -3,7 +3,7 @@ import { BurstSocketEvents, CouponClaimAck } from '@live/contracts';
 import { RedisService } from '@live/redis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../app.config';
-import { expired, invalid, refusal } from '../realtime/ack';
+import { ackOf, expired, invalid, refusal } from '../realtime/ack';
 import { BurstSocket, RealtimeServer } from '../realtime/realtime.server';
 import { ClaimParams } from './coupons.dto';
 import { CouponErrors } from './coupons.errors';
@@ -37,7 +37,7 @@ export class CouponsGateway implements OnModuleInit {
       points: this.config.COUPON_SOCKET_CLAIMS_PER_WINDOW,
       duration: this.config.COUPON_SOCKET_CLAIM_WINDOW_SECONDS,
     });
-    this.realtime.handle((socket) => socket.on(BurstSocketEvents.CouponClaim, (message: unknown, ack: unknown) => this.claim(socket, message, ack)));
+    this.realtime.handle((socket) => socket.on(BurstSocketEvents.CouponClaim, (message: unknown, ...rest: unknown[]) => this.claim(socket, message, ackOf(rest))));
   }
 
   private claim(socket: BurstSocket, message: unknown, ack: unknown): void {

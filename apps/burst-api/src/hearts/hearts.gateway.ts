@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { BurstSocketEvents, HeartsBatchAck } from '@live/contracts';
 import { CommonErrorCode } from '@live/errors';
-import { expired, refusal } from '../realtime/ack';
+import { ackOf, expired, refusal } from '../realtime/ack';
 import { BurstSocket, RealtimeServer } from '../realtime/realtime.server';
 import { parseHeartBatch } from './hearts.dto';
 import { HeartsService } from './hearts.service';
@@ -23,7 +23,7 @@ export class HeartsGateway implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.realtime.handle((socket) => socket.on(BurstSocketEvents.HeartsBatch, (message: unknown, ack: unknown) => this.batch(socket, message, ack)));
+    this.realtime.handle((socket) => socket.on(BurstSocketEvents.HeartsBatch, (message: unknown, ...rest: unknown[]) => this.batch(socket, message, ackOf(rest))));
   }
 
   private batch(socket: BurstSocket, message: unknown, ack: unknown): void {

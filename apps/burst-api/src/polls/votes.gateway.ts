@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { BurstSocketEvents, PollVoteAck } from '@live/contracts';
-import { expired, invalid, refusal } from '../realtime/ack';
+import { ackOf, expired, invalid, refusal } from '../realtime/ack';
 import { BurstSocket, RealtimeServer } from '../realtime/realtime.server';
 import { VoteDto, VoteParams } from './votes.dto';
 import { VotesService } from './votes.service';
@@ -21,7 +21,7 @@ export class VotesGateway implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.realtime.handle((socket) => socket.on(BurstSocketEvents.PollVote, (message: unknown, ack: unknown) => this.vote(socket, message, ack)));
+    this.realtime.handle((socket) => socket.on(BurstSocketEvents.PollVote, (message: unknown, ...rest: unknown[]) => this.vote(socket, message, ackOf(rest))));
   }
 
   private vote(socket: BurstSocket, message: unknown, ack: unknown): void {

@@ -25,3 +25,13 @@ export function invalid(error: z.ZodError): Refusal {
 export function expired(): Refusal {
   return { ok: false, code: CommonErrorCode.Unauthorized, message: 'the token has expired; reconnect with a new one' };
 }
+
+/**
+ * The acknowledgement of a socket.io event: its last argument, when that is a function. A
+ * client may send more arguments than the event takes; the callback is still the last one, so
+ * taking the second argument would leave such a client waiting for an answer that never comes.
+ */
+export function ackOf(args: unknown[]): unknown {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? last : undefined;
+}
