@@ -148,6 +148,7 @@ async function main() {
     const rtmpPort = await freePort();
     const app = await startApp('encoder-orchestrator', {
       ENCODER_RTMP_PORT: String(rtmpPort),
+      ENCODER_SRT_PORTS: '', // no idle SRT listeners in the CPU figures
       ENCODER_STORAGE_DIR: storage,
       // the shows of earlier steps keep their slot through the reconnect window
       ENCODER_MAX_STREAMS: String(params.maxStreams * 3 + 2),

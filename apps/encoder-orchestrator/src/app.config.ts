@@ -49,6 +49,14 @@ export class AppConfig extends ConfigClass(
     ENCODER_RTMP_PORT: env.port(1935),
     /** address the RTMP listener binds (0.0.0.0 to take pushes from other machines) */
     ENCODER_RTMP_HOST: z.string().min(1).default('127.0.0.1'),
+    /** SRT ingest: one listener port per live-able show from this range (`from-to`); empty = no SRT */
+    ENCODER_SRT_PORTS: z.string().regex(/^(\d+-\d+)?$/, 'must be a port range such as 10080-10099, or empty').default('10080-10099'),
+    ENCODER_SRT_HOST: z.string().min(1).default('0.0.0.0'),
+    /** SRT passphrases are derived from the stream key with this (management-api has the same) */
+    ENCODER_SRT_SECRET: z.string().min(8).default('dev-only-srt-secret'),
+    ENCODER_SRT_LATENCY_MS: env.positiveInt(120),
+    /** how often the SRT listeners are matched to the active stream keys */
+    ENCODER_SRT_RECONCILE_MS: env.positiveInt(2_000),
     /** live inputs one replica carries; past it a push is refused (encoder_ingest_refused_total{reason="capacity"}) */
     ENCODER_MAX_STREAMS: env.positiveInt(4),
     ENCODER_LADDER: heights.default([720, 480, 360]),

@@ -56,6 +56,8 @@ describe('live video: bad input', () => {
     encoderEnv = {
       ENCODER_RTMP_PORT: String(rtmpPort),
       ENCODER_STORAGE_DIR: storage,
+      // no SRT listeners (their default ports would collide between parallel runs)
+      ENCODER_SRT_PORTS: '',
       ENCODER_LADDER: '360,240',
       ENCODER_X264_PRESET: 'ultrafast',
       ENCODER_MAX_STREAMS: '1',

@@ -46,6 +46,8 @@ describe('live video', () => {
       AppProcess.start('encoder-orchestrator', {
         ENCODER_RTMP_PORT: String(rtmpPort),
         ENCODER_STORAGE_DIR: storage,
+        // no SRT listeners (their default ports would collide between parallel runs)
+        ENCODER_SRT_PORTS: '',
         // small ladder for CI time: a 360p source must drop the 720p rung and keep 360p and 240p
         ENCODER_LADDER: '720,360,240',
         ENCODER_X264_PRESET: 'ultrafast',

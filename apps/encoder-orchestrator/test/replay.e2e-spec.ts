@@ -29,6 +29,8 @@ describe('replay pipeline', () => {
   let db: pg.Client;
   const appEnv = () => ({
     ENCODER_STORAGE_DIR: storage,
+    // no SRT listeners (their default ports would collide between parallel runs)
+    ENCODER_SRT_PORTS: '',
     ENCODER_JOB_LEASE_MS: '3000',
     ENCODER_JOB_POLL_MS: '300',
     ENCODER_STEP_RETRY_BACKOFF_MS: '200',

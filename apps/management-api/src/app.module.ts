@@ -21,6 +21,6 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return appModule(AppModule, AppConfig, { service: SERVICE, config, kafka: true, redis: true, database: databaseSpec }, [OutboxModule, BroadcastsModule, ProductsModule, CouponsModule, NoticesModule, PollsModule, ModerationModule, AuditModule, MirrorModule, SeedModule, StreamKeysModule.forRoot(config.RTMP_INGEST_URL), ApiKeysModule, CatalogueModule, CommerceModule, WebhooksModule]);
+    return appModule(AppModule, AppConfig, { service: SERVICE, config, kafka: true, redis: true, database: databaseSpec }, [OutboxModule, BroadcastsModule, ProductsModule, CouponsModule, NoticesModule, PollsModule, ModerationModule, AuditModule, MirrorModule, SeedModule, StreamKeysModule.forRoot(config.RTMP_INGEST_URL, { host: config.SRT_INGEST_HOST, secret: config.SRT_SECRET }), ApiKeysModule, CatalogueModule, CommerceModule, WebhooksModule]);
   }
 }

@@ -113,6 +113,8 @@ export function redisKeys(phase: string) {
       broadcast: (keyHash: string) => key('stream-key', keyHash, 'broadcast'),
       /** the current key hash of a show, so a rotation can drop the old lookup */
       current: (broadcastId: string) => show(broadcastId, 'stream-key-hash'),
+      /** the SRT listener port encoder-orchestrator opened for the show (short TTL, refreshed while open) */
+      srtPort: (broadcastId: string) => show(broadcastId, 'srt-port'),
     },
     /**
      * hash userId -> ban expiry (epoch ms, 0 = no end) for every show. Platform-wide, so in no

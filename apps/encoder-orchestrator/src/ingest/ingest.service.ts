@@ -5,6 +5,7 @@ import { RedisService } from '@live/redis';
 import { AppConfig } from '../app.config';
 import { LiveService } from '../live/live.service';
 import { FlvTap, NmsBroadcast, NmsSession } from './flv-tap';
+import { SrtIngestService } from './srt-ingest.service';
 
 // node-media-server 4 has no typed API for embedding: its RTMP server, shared context and
 // logger are plain CommonJS modules.
@@ -32,6 +33,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly live: LiveService,
     redis: RedisService,
+    private readonly srt: SrtIngestService,
   ) {
     this.directory = new StreamKeyDirectory(redis.client, redis.keys);
   }
@@ -54,7 +56,10 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
 
   private async admit(session: NmsSession): Promise<void> {
     const key = session.streamApp === 'live' ? session.streamName : '';
-    const keyRef = key ? `key sha256:${hashStreamKey(key).slice(0, 12)}` : 'no key';
+    // an SRT listener of ours republishing a push it took (`/srt/<keyHash>_<signature>`)
+    const srtHash = session.streamApp === 'srt' ? this.srt.verify(session.streamName ?? '') : null;
+    const hash = srtHash ?? (key ? hashStreamKey(key) : '');
+    const keyRef = hash ? `key sha256:${hash.slice(0, 12)}${srtHash ? ' via SRT' : ''}` : 'no key';
     let broadcastId: string | null = null;
     const refuse = (reason: IngestRefusal, message: string) => {
       this.logger.warn(`ingest refused (${reason}): ${message} [${keyRef}, from ${session.ip}]`);
@@ -62,7 +67,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       void this.live.refused(broadcastId, reason);
     };
     try {
-      const found = await this.directory.lookup(key);
+      const found = srtHash ? await this.directory.lookupHash(srtHash) : await this.directory.lookup(key);
       broadcastId = found.broadcastId;
       if (!found.ok) {
         const why = { no_key: 'no stream key in the URL (rtmp://<host>:<port>/live/<streamKey>)', wrong_key: 'unknown or rotated stream key', show_ended: 'the show has ended' }[found.reason];

@@ -3,7 +3,7 @@ import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
 import { Topics, TopicSchemas } from '@live/contracts';
 import { currentCorrelationId } from '@live/logging';
-import { AuditLogEntity, BroadcastEntity, OutboxEntity, hashStreamKey } from '@live/management-data-access';
+import { AuditLogEntity, BroadcastEntity, OutboxEntity, hashStreamKey, srtPassphrase } from '@live/management-data-access';
 import { RedisService } from '@live/redis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -11,6 +11,8 @@ import { ManagementErrors, assertCanManage } from '../common/access';
 import { StreamKeyView } from './stream-keys.dto';
 
 export const STREAM_KEY_INGEST_URL = Symbol('STREAM_KEY_INGEST_URL');
+export const STREAM_KEY_SRT = Symbol('STREAM_KEY_SRT');
+export type SrtIngest = { host: string; secret: string };
 
 /**
  * A show's RTMP stream key: shown to its seller and staff only (assertCanManage), rotated on
@@ -26,10 +28,14 @@ export class StreamKeysService {
     private readonly dataSource: DataSource,
     private readonly redis: RedisService,
     @Inject(STREAM_KEY_INGEST_URL) private readonly ingestUrl: string,
+    @Inject(STREAM_KEY_SRT) private readonly srt: SrtIngest,
   ) {}
 
-  private view(b: BroadcastEntity): StreamKeyView {
-    return { ingestUrl: this.ingestUrl, streamKey: b.streamKey, rotatedAt: (b.streamKeyRotatedAt ?? b.createdAt).toISOString() };
+  private async view(b: BroadcastEntity): Promise<StreamKeyView> {
+    // the port of the SRT listener encoder-orchestrator holds open for this show (null until it has one)
+    const port = this.srt.host && b.status !== 'ended' ? await this.redis.client.get(this.redis.keys.streamKey.srtPort(b.id)) : null;
+    const srtUrl = port ? `srt://${this.srt.host}:${port}?passphrase=${srtPassphrase(this.srt.secret, hashStreamKey(b.streamKey))}&pbkeylen=16` : null;
+    return { ingestUrl: this.ingestUrl, streamKey: b.streamKey, rotatedAt: (b.streamKeyRotatedAt ?? b.createdAt).toISOString(), srtUrl };
   }
 
   private async managed(user: Principal, id: string, m: EntityManager, lock = false): Promise<BroadcastEntity> {
@@ -43,7 +49,7 @@ export class StreamKeysService {
     const b = await this.managed(user, id, this.dataSource.manager);
     // shows created before the mirror ran (or whose event is still in the outbox) become pushable now
     if (b.status !== 'ended') await this.mirror(b.id);
-    return this.view(b);
+    return await this.view(b);
   }
 
   /** A new secret, the rotation event and its audit entry commit together (outbox: the relay publishes it). */
@@ -73,11 +79,11 @@ export class StreamKeysService {
         details: {},
         correlationId,
       } as never);
-      return this.view(b);
+      return b;
     });
     // the rotated key works at once; the event makes the same write for anyone replaying
     await this.mirror(id).catch((err: Error) => this.logger.warn(`stream key mirror of ${id} deferred to the consumer: ${err.message}`));
-    return view;
+    return await this.view(view);
   }
 
   /**
