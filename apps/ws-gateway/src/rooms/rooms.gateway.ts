@@ -1,4 +1,5 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { answerAck } from '@live/errors';
 import { Ack, ChatLine, JoinSnapshot, SocketEvents, SocketRooms } from '@live/contracts';
 import { ChatLog } from '@live/chat-data-access';
 import { PresenceLog } from '../presence/presence-log.service';
@@ -18,10 +19,16 @@ export class RoomsGateway implements OnModuleInit {
     private readonly presenceLog: PresenceLog,
   ) {}
 
+  private readonly logger = new Logger('Rooms');
+
+  private failed(err: unknown): void {
+    this.logger.warn(`socket event failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
   onModuleInit(): void {
     this.realtime.handle((socket) => {
-      socket.on(SocketEvents.Join, (payload: unknown, ack?: (a: JoinAck) => void) => void this.join(socket, payload).then((a) => ack?.(a)));
-      socket.on(SocketEvents.Leave, (payload: unknown, ack?: (a: Ack<object>) => void) => void this.leave(socket, payload).then((a) => ack?.(a)));
+      socket.on(SocketEvents.Join, (payload: unknown, ack?: (a: JoinAck) => void) => answerAck(this.join(socket, payload), ack, (err) => this.failed(err)));
+      socket.on(SocketEvents.Leave, (payload: unknown, ack?: (a: Ack<object>) => void) => answerAck(this.leave(socket, payload), ack, (err) => this.failed(err)));
     });
   }
 

@@ -1,4 +1,5 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { answerAck } from '@live/errors';
 import { Ack, SocketEvents, SocketRooms } from '@live/contracts';
 import { RedisService } from '@live/redis';
 import { RealtimeServer, RealtimeSocket, SocketUser } from '../realtime/realtime.server';
@@ -12,10 +13,16 @@ export class StatsGateway implements OnModuleInit {
     private readonly redis: RedisService,
   ) {}
 
+  private readonly logger = new Logger('Stats');
+
+  private failed(err: unknown): void {
+    this.logger.warn(`socket event failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
   onModuleInit(): void {
     this.realtime.handle((socket) => {
-      socket.on(SocketEvents.StatsJoin, (payload: unknown, ack?: (a: Ack<object>) => void) => void this.join(socket, payload).then((a) => ack?.(a)));
-      socket.on(SocketEvents.StatsLeave, (payload: unknown, ack?: (a: Ack<object>) => void) => void this.leave(socket, payload).then((a) => ack?.(a)));
+      socket.on(SocketEvents.StatsJoin, (payload: unknown, ack?: (a: Ack<object>) => void) => answerAck(this.join(socket, payload), ack, (err) => this.failed(err)));
+      socket.on(SocketEvents.StatsLeave, (payload: unknown, ack?: (a: Ack<object>) => void) => answerAck(this.leave(socket, payload), ack, (err) => this.failed(err)));
     });
   }
 
