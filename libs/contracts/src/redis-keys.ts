@@ -74,7 +74,7 @@ export function redisKeys(phase: string) {
       claims: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:claims`),
       /**
        * string `kept` | `void`: who decided a claim whose publish failed (burst-api gave the
-       * stock back: `void`) or whose event was persisted (the claims consumer: `kept`); first wins
+       * stock back: `void`) or whose event was persisted or counted (the claims consumer or analytics: `kept`); first wins
        */
       claimFate: (broadcastId: string, claimId: string) => tagged('coupon', broadcastId, `claim:${claimId}:fate`),
     },
@@ -86,6 +86,8 @@ export function redisKeys(phase: string) {
       voters: (broadcastId: string, pollId: string) => tagged('poll', broadcastId, `${pollId}:voters`),
       /** hash option index -> votes */
       tally: (broadcastId: string, pollId: string) => tagged('poll', broadcastId, `${pollId}:tally`),
+      /** string `kept` | `void`: a vote's fate, decided like a claim's (see coupon.claimFate) */
+      voteFate: (broadcastId: string, voteId: string) => tagged('poll', broadcastId, `vote:${voteId}:fate`),
     },
     hearts: {
       /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BansModule } from '@live/management-bans';
-import { BurstRepository } from '@live/burst-data-access';
+import { BurstFates, BurstRepository } from '@live/burst-data-access';
 import { ClaimsConsumer } from './claims.consumer';
 import { CouponsController } from './coupons.controller';
 import { CouponsService } from './coupons.service';
@@ -8,6 +8,6 @@ import { CouponsService } from './coupons.service';
 @Module({
   imports: [BansModule],
   controllers: [CouponsController, ClaimsConsumer],
-  providers: [BurstRepository, CouponsService],
+  providers: [BurstRepository, BurstFates, CouponsService],
 })
 export class CouponsModule {}
