@@ -11,5 +11,10 @@ export class AppConfig extends ConfigClass(
     HEARTS_MAX_TAPS_PER_SECOND: env.positiveInt(15),
     /** implausible batches a viewer may send in a minute before it is throttled (429) */
     HEARTS_MAX_STRIKES: env.positiveInt(5),
+    /**
+     * how often heart batches the log did not take (a broker outage) are published again, so
+     * analytics gets them within its allowed lateness (60 s), not only at the show-end flush
+     */
+    HEARTS_RELOG_EVERY_MS: env.positiveInt(3_000),
   }),
 ) {}
