@@ -13,5 +13,7 @@ export class AppConfig extends ConfigClass(
     PLAYBACK_BASE_URL: z.string().url().default('http://127.0.0.1:3005/live'),
     /** seed a demo show with products, a coupon and a poll at start-up (npm run dev sets it) */
     SEED_DEMO: z.stringbool().default(false),
+    /** how often live and scheduled shows missing from the Redis mirror (Redis lost its data) are written again */
+    MIRROR_RECONCILE_MS: env.positiveInt(5_000),
   }),
 ) {}
