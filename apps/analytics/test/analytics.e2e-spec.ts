@@ -154,6 +154,38 @@ describe('analytics', () => {
     }
   });
 
+  it('skips the claims and votes burst-api gave back, though their events reached the log', async () => {
+    const show = randomUUID();
+    const s = new ShowStream(show);
+    const [coupon, poll] = [randomUUID(), randomUUID()];
+    const now = Date.now();
+    s.claim('kept-claimer', coupon, now - 2_000);
+    s.vote('kept-voter', poll, 1, now - 2_000);
+    // what burst-api does when a publish fails: void the claim and the vote (stock and vote
+    // given back, 503 to the client) -- while the broker took the events all the same
+    const ghost = (topic: string, body: Record<string, unknown>): Produced => ({ topic: topic as Produced['topic'], key: show, value: { eventId: randomUUID(), occurredAt: new Date(now - 1_000).toISOString(), broadcastId: show, ...body } });
+    const voidedClaim = randomUUID();
+    const voidedVote = randomUUID();
+    await redis.set(keys.coupon.claimFate(show, voidedClaim), 'void', 'EX', 600);
+    await redis.set(keys.poll.voteFate(show, voidedVote), 'void', 'EX', 600);
+    await send([lifecycle(show, `seller-${randomUUID()}`, 'live', now - 10_000)]);
+    await send([
+      ghost(Topics.CouponClaimed, { claimId: voidedClaim, couponId: coupon, userId: 'refused-claimer', ordinal: 1, remaining: 0 }),
+      ghost(Topics.PollVoted, { voteId: voidedVote, pollId: poll, userId: 'refused-voter', option: 2 }),
+      ...s.events,
+    ]);
+    await caughtUp();
+    const r = await report(show);
+    expect(r.totals).toMatchObject({ couponClaims: 1, pollVotes: 1 });
+    expect(r.coupons).toMatchObject({ claims: 1, claimers: 1 });
+    expect(r.polls).toEqual([{ pollId: poll, votes: [0, 1] }]); // option 2 only in the voided vote
+    // the counted ones are settled: burst-api can no longer give them back (it answers 201)
+    const claimId = s.events.find((e) => e.topic === Topics.CouponClaimed)!.value.claimId as string;
+    const voteId = s.events.find((e) => e.topic === Topics.PollVoted)!.value.voteId as string;
+    expect(await redis.get(keys.coupon.claimFate(show, claimId))).toBe('kept');
+    expect(await redis.get(keys.poll.voteFate(show, voteId))).toBe('kept');
+  });
+
   it('stays exact when the process is killed with SIGKILL mid-stream and restarted', async () => {
     const show = randomUUID();
     const s = new ShowStream(show);

@@ -24,5 +24,10 @@ export class AppConfig extends ConfigClass(
      */
     COUPON_SOCKET_CLAIMS_PER_WINDOW: env.positiveInt(10),
     COUPON_SOCKET_CLAIM_WINDOW_SECONDS: env.positiveInt(10),
+    /**
+     * how often heart batches the log did not take (a broker outage) are published again, so
+     * analytics gets them within its allowed lateness (60 s), not only at the show-end flush
+     */
+    HEARTS_RELOG_EVERY_MS: env.positiveInt(3_000),
   }),
 ) {}

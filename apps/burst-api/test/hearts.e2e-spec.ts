@@ -149,4 +149,31 @@ describe('hearts', () => {
     expect(ticks.length).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 500) + 1);
     expect(ticks.length).toBeLessThan(31);
   });
+
+  it('publishes again, within seconds and long before the show ends, a batch the log did not take', async () => {
+    const show = await liveShow();
+    const user = `outage-${randomUUID()}`;
+    expect((await tapper(user).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-1', taps: taps(2) })).status).toBe(200);
+    // what a broker outage leaves: a counted batch in the show's unlogged hash, 5 s old
+    const field = `${user}/b-lost`;
+    await redis.hset(keys.broadcast.heartsUnlogged(show), field, `2|${Date.now() - 5_000}|100,200`);
+    const seen: HeartsTappedV1[] = [];
+    const consumer = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `${env.topicPrefix}hearts-relog-${randomUUID()}` });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.HeartsTapped}`, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const e = JSON.parse(message.value!.toString()) as HeartsTappedV1;
+          if (e.broadcastId === show && e.batchId === 'b-lost') seen.push(e);
+        },
+      });
+      // the show is still live: only the periodic re-log can have published it
+      await waitFor('the lost batch logged', () => seen.length > 0, { timeoutMs: 20_000 });
+      expect(seen[0]).toMatchObject({ userId: user, taps: [100, 200], totalAfter: 2 });
+      await waitFor('and no longer unlogged', async () => (await redis.hexists(keys.broadcast.heartsUnlogged(show), field)) === 0);
+    } finally {
+      await consumer.disconnect();
+    }
+  });
 });

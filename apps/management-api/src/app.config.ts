@@ -45,5 +45,7 @@ export class AppConfig extends ConfigClass(
     DAILY_REPORT_CHECK_MS: z.coerce.number().int().min(1000).default(10 * 60_000),
     /** seed a demo show with products, a coupon and a poll at start-up (npm run dev sets it) */
     SEED_DEMO: z.stringbool().default(false),
+    /** how often live and scheduled shows missing from the Redis mirror (Redis lost its data) are written again */
+    MIRROR_RECONCILE_MS: env.positiveInt(5_000),
   }),
 ) {}

@@ -73,6 +73,20 @@ describe('management-api lifecycle', () => {
     await waitFor('status ended in redis', async () => (await redis.get(keys.broadcast.status(show.id))) === 'ended');
   });
 
+  it('writes the mirror of a live show again after Redis lost it, bans included', async () => {
+    const show = await fx.liveShow(`seller-${randomUUID()}`);
+    const userId = `troll-${randomUUID()}`;
+    expect((await fx.admin.post(`/v1/broadcasts/${show.id}/bans`, { userId, reason: 'spam' })).status).toBe(201);
+    await waitFor('mirrored', async () => (await redis.get(keys.broadcast.status(show.id))) === 'live' && (await redis.hexists(keys.broadcast.bans(show.id), userId)) === 1);
+    const startedAt = await redis.get(keys.broadcast.startedAt(show.id));
+    // what a Redis restart without its data leaves of this show: nothing
+    await redis.del(keys.broadcast.status(show.id), keys.broadcast.seller(show.id), keys.broadcast.startedAt(show.id), keys.broadcast.bans(show.id), keys.broadcast.chatSettings(show.id));
+    await waitFor('status live in redis again', async () => (await redis.get(keys.broadcast.status(show.id))) === 'live', { timeoutMs: 20_000 });
+    expect(await redis.get(keys.broadcast.seller(show.id))).toBe(show.sellerId);
+    expect(await redis.get(keys.broadcast.startedAt(show.id))).toBe(startedAt);
+    expect(await redis.hget(keys.broadcast.bans(show.id), userId)).toBe('0');
+  });
+
   it('lists with filters and stable cursors; a seller sees only its own shows', async () => {
     const seller = `seller-${randomUUID()}`;
     const ids: string[] = [];

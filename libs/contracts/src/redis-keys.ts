@@ -76,7 +76,7 @@ export function redisKeys(phase: string) {
       claimRate: (userId: string) => key('claim-rate', userId, 'window'),
       /**
        * string `kept` | `void`: who decided a claim whose publish failed (burst-api gave the
-       * stock back: `void`) or whose event was persisted (the claims consumer: `kept`); first wins
+       * stock back: `void`) or whose event was persisted or counted (the claims consumer or analytics: `kept`); first wins
        */
       claimFate: (broadcastId: string, claimId: string) => tagged('coupon', broadcastId, `claim:${claimId}:fate`),
     },
@@ -88,6 +88,8 @@ export function redisKeys(phase: string) {
       voters: (broadcastId: string, pollId: string) => tagged('poll', broadcastId, `${pollId}:voters`),
       /** hash option index -> votes */
       tally: (broadcastId: string, pollId: string) => tagged('poll', broadcastId, `${pollId}:tally`),
+      /** string `kept` | `void`: a vote's fate, decided like a claim's (see coupon.claimFate) */
+      voteFate: (broadcastId: string, voteId: string) => tagged('poll', broadcastId, `vote:${voteId}:fate`),
     },
     hearts: {
       /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Topics } from '@live/contracts';
 import { AnalyticsRepository } from '@live/analytics-data-access';
+import { BurstFates } from '@live/burst-data-access';
 import { ConsumedEvent } from '@live/kafka';
 import { MetricsService } from '@live/metrics';
 import { RedisService } from '@live/redis';
@@ -31,6 +32,7 @@ export class AggregationService implements OnApplicationBootstrap, OnApplication
   constructor(
     private readonly redis: RedisService,
     private readonly repo: AnalyticsRepository,
+    private readonly fates: BurstFates,
     @Inject(AppConfig) private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
@@ -46,7 +48,26 @@ export class AggregationService implements OnApplicationBootstrap, OnApplication
     clearInterval(this.pruneTimer);
   }
 
-  async handle(events: ConsumedEvent<Topic>[]): Promise<void> {
+  /**
+   * Drops the claims and votes burst-api gave back (their publish failed and the client got a
+   * 503, yet the event reached the log): the same fate burst-api's claims consumer goes by.
+   */
+  private async withoutVoided(events: ConsumedEvent<Topic>[]): Promise<ConsumedEvent<Topic>[]> {
+    const claims: { i: number; broadcastId: string; claimId: string }[] = [];
+    const votes: { i: number; broadcastId: string; voteId: string }[] = [];
+    events.forEach((e, i) => {
+      if (e.topic === Topics.CouponClaimed && 'claimId' in e.value) claims.push({ i, broadcastId: e.value.broadcastId, claimId: e.value.claimId });
+      else if (e.topic === Topics.PollVoted && 'voteId' in e.value) votes.push({ i, broadcastId: e.value.broadcastId, voteId: e.value.voteId });
+    });
+    if (claims.length + votes.length === 0) return events;
+    const [claimsKept, votesKept] = await Promise.all([this.fates.settleClaims(claims), this.fates.settleVotes(votes)]);
+    const voided = new Set([...claims.filter((_, n) => !claimsKept[n]), ...votes.filter((_, n) => !votesKept[n])].map((x) => x.i));
+    if (voided.size) this.logger.log(`skipping ${voided.size} claim(s)/vote(s) given back by burst-api`);
+    return voided.size ? events.filter((_, i) => !voided.has(i)) : events;
+  }
+
+  async handle(batch: ConsumedEvent<Topic>[]): Promise<void> {
+    const events = await this.withoutVoided(batch);
     const counted: InputEvent[] = [];
     const uniques = this.redis.multiPerSlot(); // a show's HyperLogLog is in the show's cluster slot
     let viewersSeen = false;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BansModule } from '@live/management-bans';
-import { BurstRepository } from '@live/burst-data-access';
+import { BurstFates, BurstRepository } from '@live/burst-data-access';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { ClaimsConsumer } from './claims.consumer';
 import { CouponsController } from './coupons.controller';
@@ -10,6 +10,6 @@ import { CouponsService } from './coupons.service';
 @Module({
   imports: [BansModule, RealtimeModule],
   controllers: [CouponsController, ClaimsConsumer],
-  providers: [BurstRepository, CouponsService, CouponsGateway],
+  providers: [BurstRepository, BurstFates, CouponsService, CouponsGateway],
 })
 export class CouponsModule {}

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
+import { FATE_TTL_SECONDS } from '@live/burst-data-access';
 import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
@@ -35,15 +36,14 @@ return {'OK', remaining - 1, mine + 1}
 // persisted it. A failed publish is ambiguous (a timeout while the broker paused, an ack lost
 // with the connection): the event may be in the log all the same. So the give-back and the
 // consumer race for the claim's fate key (SET NX): `void` here gives the stock back and the
-// consumer drops the event when it comes; `kept` there means the claim stands (201).
+// consumer (and analytics) drop the event when it comes; `kept` there means the claim stands
+// (201). See BurstFates in @live/burst-data-access.
 const UNCLAIM = `
 if not redis.call('SET', KEYS[3], 'void', 'NX', 'EX', ARGV[2]) then return 0 end
 redis.call('HINCRBY', KEYS[1], 'remaining', 1)
 redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
 return 1
 `;
-/** a fate outlives any delivery of its event: a week, longer than the topic keeps it */
-export const CLAIM_FATE_TTL_SECONDS = 7 * 24 * 3600;
 
 type Run = { liveClaimCoupon(...a: (string | number)[]): Promise<(string | number)[]>; liveUnclaimCoupon(...a: (string | number)[]): Promise<number> };
 
@@ -89,7 +89,7 @@ export class CouponsService implements OnModuleInit {
         remaining: Number(remaining),
       });
     } catch (err) {
-      const gaveBack = await run.liveUnclaimCoupon(state, claims, keys.coupon.claimFate(broadcastId, claimId), user.sub, CLAIM_FATE_TTL_SECONDS);
+      const gaveBack = await run.liveUnclaimCoupon(state, claims, keys.coupon.claimFate(broadcastId, claimId), user.sub, FATE_TTL_SECONDS);
       if (!gaveBack) {
         this.logger.warn(`claim publish reported a failure but the claim was persisted: it stands (${claimId})`);
         return { claimId, remaining: Number(remaining) };

@@ -1,8 +1,14 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { HeartsTappedV1, Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
 import { RedisService } from '@live/redis';
 import { createHash } from 'node:crypto';
+import { AppConfig } from '../app.config';
+
+/** A batch this old still in the unlogged hash was not taken by the log (it is not in flight). */
+const RELOG_AFTER_MS = 2_000;
+/** A show stays watched this long after its last batch here, and while its unlogged hash is not empty. */
+const WATCH_MS = 120_000;
 
 /** How long a counted batch may wait for others before its produce request leaves. */
 const LINGER_MS = 5;
@@ -49,20 +55,36 @@ export function unloggedEvent(broadcastId: string, field: string, value: string)
  * Redis write and the Kafka write loses is bounded and recoverable: the batches of the
  * last few ms stay in the hash, and the show-end flush publishes them before it writes the
  * totals (same eventIds, so analytics counts each batch once). Counts never depend on the log.
+ *
+ * Batches the broker refused (an outage) must not wait for the show's end: analytics drops
+ * what comes later than its allowed lateness. So every HEARTS_RELOG_EVERY_MS each process
+ * publishes again what is older than RELOG_AFTER_MS in the unlogged hash of the shows it
+ * counted hearts for lately (any replica's leftovers of a show it also serves included).
  */
 @Injectable()
-export class HeartsLog implements BeforeApplicationShutdown {
+export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(HeartsLog.name);
   private queue: HeartsTappedV1[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly sending = new Set<Promise<void>>();
+  /** show -> when this process last counted a batch for it */
+  private readonly shows = new Map<string, number>();
+  private relogTimer: NodeJS.Timeout | undefined;
+  private relogging = false;
 
   constructor(
     private readonly kafka: KafkaService,
     private readonly redis: RedisService,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
+  onApplicationBootstrap(): void {
+    this.relogTimer = setInterval(() => void this.relogStale(), this.config.HEARTS_RELOG_EVERY_MS);
+    this.relogTimer.unref();
+  }
+
   append(event: HeartsTappedV1): void {
+    this.shows.set(event.broadcastId, Date.now());
     this.queue.push(event);
     if (this.queue.length >= MAX_RECORDS) this.send();
     else this.timer ??= setTimeout(() => this.send(), LINGER_MS);
@@ -92,15 +114,50 @@ export class HeartsLog implements BeforeApplicationShutdown {
     if (events.length === 0) return;
     const done = this.publish(events)
       .catch((err: unknown) => {
-        // they stay in the unlogged hashes: the show-end flush publishes them
-        this.logger.warn(`${events.length} heart batches not logged yet (kept for the show-end flush): ${err instanceof Error ? err.message : err}`);
+        // they stay in the unlogged hashes: relogStale publishes them again in a few seconds
+        this.logger.warn(`${events.length} heart batches not logged yet (published again shortly): ${err instanceof Error ? err.message : err}`);
       })
       .finally(() => this.sending.delete(done));
     this.sending.add(done);
   }
 
+  /**
+   * Publishes every batch of a show still in its unlogged hash (older than `olderThanMs`);
+   * how many. Throws if the broker does not take them (they stay for the next try).
+   */
+  async relog(broadcastId: string, olderThanMs = 0): Promise<number> {
+    const unlogged = await this.redis.client.hgetall(this.redis.keys.broadcast.heartsUnlogged(broadcastId));
+    const cutoff = Date.now() - olderThanMs;
+    const events = Object.entries(unlogged)
+      .map(([field, value]) => unloggedEvent(broadcastId, field, value))
+      .filter((e) => olderThanMs === 0 || Date.parse(e.occurredAt) <= cutoff);
+    for (let i = 0; i < events.length; i += MAX_RECORDS) await this.publish(events.slice(i, i + MAX_RECORDS));
+    return Object.keys(unlogged).length === 0 ? -1 : events.length;
+  }
+
+  /** The periodic pass over the shows counted here lately: see the class comment. */
+  async relogStale(): Promise<void> {
+    if (this.relogging) return;
+    this.relogging = true;
+    try {
+      for (const [show, seen] of [...this.shows]) {
+        try {
+          const n = await this.relog(show, RELOG_AFTER_MS);
+          if (n > 0) this.logger.log(`${show}: ${n} heart batches the log had not taken published again`);
+          // forget a quiet show once nothing of it is left to log
+          if (n === -1 && Date.now() - seen > WATCH_MS) this.shows.delete(show);
+        } catch (err) {
+          this.logger.warn(`${show}: heart batches still not logged (next try in ${this.config.HEARTS_RELOG_EVERY_MS} ms): ${err instanceof Error ? err.message : err}`);
+        }
+      }
+    } finally {
+      this.relogging = false;
+    }
+  }
+
   /** What is queued leaves before the producer closes. */
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.relogTimer);
     this.send();
     await Promise.all([...this.sending]);
   }

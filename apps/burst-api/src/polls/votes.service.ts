@@ -3,12 +3,12 @@ import { CommonErrors } from '@live/errors';
 import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
+import { FATE_TTL_SECONDS } from '@live/burst-data-access';
 import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { VoteDto } from './votes.dto';
 import { VoteErrors } from './votes.errors';
-
 
 // Atomic: the poll is this show's and open, the option exists, the viewer has not voted ->
 // record the vote and count it.
@@ -22,8 +22,12 @@ redis.call('HINCRBY', KEYS[3], ARGV[2], 1)
 return 'OK'
 `;
 
-// Takes a vote back when the broker would not log it.
+// Takes a vote back when the broker would not log it -- unless a reader of the log (analytics)
+// already counted it: a failed publish is ambiguous, the event may be in the log all the same.
+// Like a claim's give-back, it races the readers for the vote's fate key (SET NX): `void` here
+// takes the vote back and the readers drop its event; `kept` there means it stands (201).
 const UNVOTE = `
+if not redis.call('SET', KEYS[4], 'void', 'NX', 'EX', ARGV[3]) then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HINCRBY', KEYS[3], ARGV[2], -1)
 return 1
@@ -43,7 +47,7 @@ export class VotesService implements OnModuleInit {
 
   onModuleInit(): void {
     this.redis.client.defineCommand('liveVote', { numberOfKeys: 3, lua: VOTE });
-    this.redis.client.defineCommand('liveUnvote', { numberOfKeys: 3, lua: UNVOTE });
+    this.redis.client.defineCommand('liveUnvote', { numberOfKeys: 4, lua: UNVOTE });
   }
 
   /** 201 `{ voteId }`: one vote per viewer, only while the poll is open. */
@@ -68,8 +72,12 @@ export class VotesService implements OnModuleInit {
         option,
       });
     } catch (err) {
+      const tookBack = await run.liveUnvote(...args, keys.poll.voteFate(broadcastId, voteId), user.sub, option, FATE_TTL_SECONDS);
+      if (!tookBack) {
+        this.logger.warn(`vote publish reported a failure but the vote was counted: it stands (${voteId})`);
+        return { voteId };
+      }
       this.logger.warn(`vote publish failed, taking it back: ${err instanceof Error ? err.message : err}`);
-      await run.liveUnvote(...args, user.sub, option);
       throw VoteErrors.unavailable();
     }
     return { voteId };

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BurstRepository } from '@live/burst-data-access';
 import { RedisService } from '@live/redis';
-import { HeartsLog, unloggedEvent } from '../hearts/hearts-log';
+import { HeartsLog } from '../hearts/hearts-log';
 
 /** how long an ended show's heart total stays in Redis for ws-gateway's pushes (Postgres has it for good) */
 const ENDED_TOTAL_TTL_SECONDS = 3600;
@@ -83,9 +83,6 @@ export class ShowEndService {
    * event is retried and the show is not flushed with a short log.
    */
   private async relogHearts(broadcastId: string): Promise<number> {
-    const unlogged = await this.redis.client.hgetall(this.redis.keys.broadcast.heartsUnlogged(broadcastId));
-    const events = Object.entries(unlogged).map(([field, value]) => unloggedEvent(broadcastId, field, value));
-    for (let i = 0; i < events.length; i += 1_000) await this.heartsLog.publish(events.slice(i, i + 1_000));
-    return events.length;
+    return Math.max(0, await this.heartsLog.relog(broadcastId));
   }
 }

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Principal, bearerToken, verifyAccessToken } from '@live/auth';
 import { RateLimits, limitFromEnv } from '@live/bootstrap';
 import { Ack } from '@live/contracts';
+import { isRedisUnavailable, unavailableAck } from '@live/errors';
 import { RedisClient, RedisService } from '@live/redis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, Socket } from 'socket.io';
@@ -52,7 +53,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   /**
    * One client event with an acknowledgement, safe against whatever a client sends: the ack
    * is the last argument only when it is a function (a client may send more arguments, or
-   * none), and a handler that throws answers `{ ok: false, code: 'INTERNAL' }` instead of
+   * none), a Redis that is away answers `{ ok: false, code: 'UNAVAILABLE' }`, and a handler
+   * that throws otherwise answers `{ ok: false, code: 'INTERNAL' }` instead of
    * leaving an unhandled rejection, which would end the process for every viewer on it.
    */
   on<T extends object>(socket: RealtimeSocket, event: string, handler: (payload: unknown) => Promise<Ack<T>>): void {
@@ -73,6 +75,12 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
         pending = Promise.reject(err);
       }
       pending.then(answer, (err: unknown) => {
+        // Redis away (a restart, a failover): UNAVAILABLE, the client tries again; anything else is ours
+        if (isRedisUnavailable(err)) {
+          this.logger.warn(`${event} from ${socket.id}: Redis unavailable (${err instanceof Error ? err.message : err})`);
+          answer(unavailableAck() as Ack<T>);
+          return;
+        }
         this.logger.error(`${event} from ${socket.id} failed: ${err instanceof Error ? err.stack : err}`);
         answer({ ok: false, code: 'INTERNAL', message: `${event} failed; try again` });
       });

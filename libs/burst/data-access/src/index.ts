@@ -3,6 +3,7 @@ import { CreateShowFlush1795350000000 } from './migrations/1795350000000-create-
 
 export * from './burst.repository';
 export * from './burst-counters';
+export * from './burst-fates';
 
 /** What burst-api hands to the platform's DatabaseModule and migration runner. */
 export const burstDatabase = {

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { HttpServer } from '@nestjs/common';
 import { CORRELATION_HEADER, correlationIdFrom, currentCorrelationId } from '@live/logging';
 import { AppError, ErrorBody } from './app-error';
+import { isRedisUnavailable, unavailableError } from './unavailable';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -36,6 +37,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (!sent) this.http.setHeader(res, CORRELATION_HEADER, correlationId);
     let status = 500;
     let body: ErrorBody = { code: 'INTERNAL', message: 'internal error' };
+    // Redis away (a restart, a failover): refused like a broker outage, 503 + Retry-After
+    if (isRedisUnavailable(exception)) {
+      this.logger.warn(`redis unavailable: ${(exception as Error).message}`);
+      exception = unavailableError();
+    }
 
     if (exception instanceof AppError) {
       status = exception.getStatus();
