@@ -1,34 +1,19 @@
 import { SocketEvents } from '@live/contracts';
-import { AppProcess, connected, fuzzSocket, http, tokenFor, useStack, waitFor } from '@live/testing';
+import { connected, fuzzSocket, waitFor } from '@live/testing';
+import { useGatewayWithLiveShow } from './live-show-stack';
 
 // Found by the fuzz suite: one anonymous socket.io message could end ws-gateway for everyone
 // on it -- an extra argument where the acknowledgement goes (the handler called it), and a
 // resync seq past 2^64 that Redis refuses (an unhandled rejection). Each is now a clean ack
 // or nothing, and the process serves on.
 describe('ws-gateway against single hostile messages', () => {
-  const { stack } = useStack({
-    gateway: undefined as unknown as AppProcess,
-    management: undefined as unknown as AppProcess,
-    async start() {
-      [this.gateway, this.management] = await Promise.all([AppProcess.start('ws-gateway'), AppProcess.start('management-api')]);
-    },
-    async stop() {
-      await Promise.all([this.gateway?.stop(), this.management?.stop()]);
-    },
-  });
-
-  let showId = '';
-  beforeAll(async () => {
-    const seller = http(stack.management.url, tokenFor('hostile-seller', ['seller']));
-    showId = (await seller.post('/v1/broadcasts', { title: 'Hostile', scheduledAt: new Date().toISOString() })).body.id;
-    await seller.post(`/v1/broadcasts/${showId}/start`);
-  });
+  const { stack, show } = useGatewayWithLiveShow('hostile-seller');
 
   const stillServing = async () => {
     // a crash would take a moment to show: a fresh socket's join round trip proves it did not
     const probe = fuzzSocket(stack.gateway.url);
     await connected(probe);
-    const ack = await probe.timeout(5_000).emitWithAck(SocketEvents.Leave, { broadcastId: showId });
+    const ack = await probe.timeout(5_000).emitWithAck(SocketEvents.Leave, { broadcastId: show.id });
     probe.close();
     expect(ack).toEqual({ ok: true });
     expect(stack.gateway.running).toBe(true);
@@ -38,7 +23,7 @@ describe('ws-gateway against single hostile messages', () => {
     const socket = fuzzSocket(stack.gateway.url);
     await connected(socket);
     for (const event of [SocketEvents.Join, SocketEvents.Leave, SocketEvents.StatsJoin, SocketEvents.StatsLeave]) {
-      socket.emit(event, { broadcastId: showId }, 'not a function');
+      socket.emit(event, { broadcastId: show.id }, 'not a function');
       socket.emit(event, 'not even an object', 42);
     }
     socket.close();
@@ -49,10 +34,10 @@ describe('ws-gateway against single hostile messages', () => {
     const socket = fuzzSocket(stack.gateway.url);
     await connected(socket);
     for (const lastSeq of ['99999999999999999999-0', '18446744073709551615-18446744073709551615', '1-99999999999999999999']) {
-      const ack = await socket.timeout(5_000).emitWithAck(SocketEvents.Join, { broadcastId: showId, lastSeq });
+      const ack = await socket.timeout(5_000).emitWithAck(SocketEvents.Join, { broadcastId: show.id, lastSeq });
       expect(ack).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'lastSeq' });
     }
-    socket.emit(SocketEvents.Join, { broadcastId: showId, lastSeq: '99999999999999999999-0' });
+    socket.emit(SocketEvents.Join, { broadcastId: show.id, lastSeq: '99999999999999999999-0' });
     socket.close();
     await stillServing();
   });

@@ -585,3 +585,21 @@ export function describeHttpFuzz(app: string, opts: { fill?: (param: string) => 
     });
   });
 }
+
+/**
+ * Opens a socket with each token and gives, per token, the code of the `connect_error` it got
+ * (undefined when it connected): a test expects every hostile token to get `UNAUTHORIZED`.
+ */
+export async function handshakeCodes(url: string, tokens: Array<{ name: string; token?: string }>): Promise<Array<{ name: string; code?: string }>> {
+  const codes: Array<{ name: string; code?: string }> = [];
+  for (const { name, token } of tokens) {
+    const socket = fuzzSocket(url, token);
+    const err = await connected(socket).then(
+      () => undefined,
+      (e: Error & { data?: { code?: string } }) => e,
+    );
+    socket.close();
+    codes.push({ name, code: err?.data?.code });
+  }
+  return codes;
+}
