@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Principal, bearerToken, verifyAccessToken } from '@live/auth';
 import { RateLimits, limitFromEnv } from '@live/bootstrap';
 import { Ack } from '@live/contracts';
-import { isRedisUnavailable, unavailableAck } from '@live/errors';
+import { answerAck, isRedisUnavailable } from '@live/errors';
 import { RedisClient, RedisService } from '@live/redis';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, Socket } from 'socket.io';
@@ -74,16 +74,12 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       } catch (err) {
         pending = Promise.reject(err);
       }
-      pending.then(answer, (err: unknown) => {
-        // Redis away (a restart, a failover): UNAVAILABLE, the client tries again; anything else is ours
-        if (isRedisUnavailable(err)) {
-          this.logger.warn(`${event} from ${socket.id}: Redis unavailable (${err instanceof Error ? err.message : err})`);
-          answer(unavailableAck() as Ack<T>);
-          return;
-        }
-        this.logger.error(`${event} from ${socket.id} failed: ${err instanceof Error ? err.stack : err}`);
-        answer({ ok: false, code: 'INTERNAL', message: `${event} failed; try again` });
-      });
+      // Redis away answers UNAVAILABLE (the client tries again), anything else INTERNAL
+      answerAck(pending, answer as (a: unknown) => void, (err) =>
+        isRedisUnavailable(err)
+          ? this.logger.warn(`${event} from ${socket.id}: Redis unavailable (${err instanceof Error ? err.message : err})`)
+          : this.logger.error(`${event} from ${socket.id} failed: ${err instanceof Error ? err.stack : err}`),
+      );
     });
   }
 
