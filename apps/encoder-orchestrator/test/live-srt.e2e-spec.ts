@@ -1,4 +1,4 @@
-import { AppProcess, freePort, http, testEnv, tokenFor, waitFor } from '@live/testing';
+import { AppProcess, freePort, http, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,9 @@ jest.setTimeout(180_000);
 // carries an srt:// URL, a push to it goes through the RTMP pipeline to a master playlist with
 // segments, and a wrong passphrase is refused by SRT's handshake (log line, metric, no playlist).
 describe('live video: SRT ingest', () => {
-  testEnv();
+  // A Redis phase of this file's own: the encoder opens a listener for every show that may push,
+  // and with its one port, a live show left by another file of the run would take it.
+  const phase = `${testEnv().redisPhase}-srt`;
   const storage = mkdtempSync(path.join(os.tmpdir(), 'live-srt-'));
   let management: AppProcess;
   let encoder: AppProcess;
@@ -45,13 +47,14 @@ describe('live video: SRT ingest', () => {
     const [rtmpPort, srtPort] = [await freePort(), await freePort()];
     const secret = `test-${randomUUID()}`;
     [management, encoder] = await Promise.all([
-      AppProcess.start('management-api', { SRT_SECRET: secret }),
+      AppProcess.start('management-api', { SRT_SECRET: secret, REDIS_PHASE: phase }),
       AppProcess.start('encoder-orchestrator', {
         ENCODER_RTMP_PORT: String(rtmpPort),
         // one port: the show of each test takes it in turn
         ENCODER_SRT_PORTS: `${srtPort}-${srtPort}`,
         ENCODER_SRT_HOST: '127.0.0.1',
         ENCODER_SRT_SECRET: secret,
+        REDIS_PHASE: phase,
         ENCODER_SRT_RECONCILE_MS: '500',
         ENCODER_STORAGE_DIR: storage,
         ENCODER_LADDER: '360,240',
@@ -65,6 +68,11 @@ describe('live video: SRT ingest', () => {
     for (const p of pushers) p.kill('SIGKILL');
     await Promise.all([management, encoder].map((a) => a?.stop()));
     rmSync(storage, { recursive: true, force: true });
+    // the run's clean-up only knows its own phase: this file's keys go here
+    const redis = testRedis();
+    const nodes = 'nodes' in redis ? redis.nodes('master') : [redis];
+    for (const node of nodes) for await (const found of node.scanStream({ match: `live|${phase}|*`, count: 500 })) for (const k of found as string[]) await node.unlink(k);
+    redis.disconnect();
   });
 
   it('refuses a wrong passphrase in the SRT handshake: log line, metric, no playlist', async () => {
