@@ -113,6 +113,12 @@ export function redisKeys(phase: string) {
     streamKey: {
       /** broadcastId of the show whose stream key hashes (sha256 hex) to `keyHash` (management-api's mirror); looked up by hash alone, so in no show's slot */
       broadcast: (keyHash: string) => key('stream-key', keyHash, 'broadcast'),
+      /**
+       * hash broadcastId -> current key hash of every show that may push (not ended): what
+       * encoder-orchestrator opens SRT listeners for, read in one HGETALL instead of a scan of
+       * every key. Platform-wide, so in no show's slot.
+       */
+      pushable: () => key('stream-key', 'all', 'pushable'),
       /** the current key hash of a show, so a rotation can drop the old lookup */
       current: (broadcastId: string) => show(broadcastId, 'stream-key-hash'),
       /** the SRT listener port encoder-orchestrator opened for the show (short TTL, refreshed while open) */

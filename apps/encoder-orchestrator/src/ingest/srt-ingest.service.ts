@@ -83,20 +83,10 @@ export class SrtIngestService implements OnApplicationBootstrap, OnApplicationSh
     try {
       const wanted = new Map<string, string>(); // broadcastId -> keyHash
       const { client, keys } = this.redis;
-      const nodes = 'nodes' in client && typeof client.nodes === 'function' ? client.nodes('master') : [client];
-      const pattern = keys.streamKey.broadcast('*');
-      const star = pattern.indexOf('*');
-      for (const node of nodes) {
-        let cursor = '0';
-        do {
-          const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-          cursor = next;
-          for (const k of found) {
-            const keyHash = k.slice(star, k.length - (pattern.length - star - 1));
-            const show = await this.directory.lookupHash(keyHash);
-            if (show.ok) wanted.set(show.broadcastId, keyHash);
-          }
-        } while (cursor !== '0');
+      // management's mirror keeps every show that may push in one hash; the lookup confirms each
+      for (const [broadcastId, keyHash] of Object.entries(await client.hgetall(keys.streamKey.pushable()))) {
+        const show = await this.directory.lookupHash(keyHash);
+        if (show.ok && show.broadcastId === broadcastId) wanted.set(broadcastId, keyHash);
       }
       for (const l of this.listeners.values()) if (wanted.get(l.broadcastId) !== l.keyHash) this.stop(l);
       for (const [broadcastId, keyHash] of wanted) if (!this.listeners.has(broadcastId)) this.start(broadcastId, keyHash);

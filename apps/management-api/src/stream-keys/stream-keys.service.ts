@@ -99,10 +99,12 @@ export class StreamKeysService {
     if (!b || b.status === 'ended') {
       if (previous) tx.del(keys.streamKey.broadcast(previous));
       tx.del(keys.streamKey.current(broadcastId));
+      tx.hdel(keys.streamKey.pushable(), broadcastId);
     } else {
       const hash = hashStreamKey(b.streamKey);
       if (previous && previous !== hash) tx.del(keys.streamKey.broadcast(previous));
       tx.set(keys.streamKey.broadcast(hash), broadcastId).set(keys.streamKey.current(broadcastId), hash);
+      tx.hset(keys.streamKey.pushable(), broadcastId, hash);
     }
     await tx.exec();
   }
