@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CouponClaimAck, CouponClaimedV1, Topics, redisKeys } from '@live/contracts';
-import { http, testEnv, testRedis, tokenFor, useStack, waitFor } from '@live/testing';
+import { http, recordJson, testEnv, testRedis, tokenFor, useStack, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { io, Socket } from 'socket.io-client';
 import { BurstStack } from './burst-stack';
@@ -72,8 +72,8 @@ describe('coupon claims over the socket', () => {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
-        const value = JSON.parse(message.value!.toString()) as CouponClaimedV1;
-        if (value.couponId === coupon) seen.set(value.claimId, { partition, offset: BigInt(message.offset), value });
+        const value = recordJson<CouponClaimedV1>(message.value);
+        if (value?.couponId === coupon) seen.set(value.claimId, { partition, offset: BigInt(message.offset), value });
       },
     });
     try {

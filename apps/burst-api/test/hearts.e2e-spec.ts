@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HeartsTappedV1, Topics, redisKeys } from '@live/contracts';
-import { http, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
+import { http, recordJson, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { BurstStack } from './burst-stack';
 
@@ -82,8 +82,8 @@ describe('hearts', () => {
     await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.HeartsTapped}`, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const e = JSON.parse(message.value!.toString()) as HeartsTappedV1;
-        if (e.broadcastId === show) seen.set(e.eventId, e);
+        const e = recordJson<HeartsTappedV1>(message.value);
+        if (e?.broadcastId === show) seen.set(e.eventId, e);
       },
     });
     await waitFor('200 batches logged', () => seen.size === 200, { timeoutMs: 30_000 });
@@ -164,8 +164,8 @@ describe('hearts', () => {
       await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.HeartsTapped}`, fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ message }) => {
-          const e = JSON.parse(message.value!.toString()) as HeartsTappedV1;
-          if (e.broadcastId === show && e.batchId === 'b-lost') seen.push(e);
+          const e = recordJson<HeartsTappedV1>(message.value);
+          if (e?.broadcastId === show && e.batchId === 'b-lost') seen.push(e);
         },
       });
       // the show is still live: only the periodic re-log can have published it

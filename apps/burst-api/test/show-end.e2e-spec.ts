@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics, redisKeys } from '@live/contracts';
-import { AppProcess, Http, http, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
+import { AppProcess, Http, http, recordJson, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 
@@ -111,8 +111,8 @@ describe('show-end flush', () => {
     await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.HeartsTapped}`, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const e = JSON.parse(message.value!.toString());
-        if (e.broadcastId === show) logged.push(e);
+        const e = recordJson<{ broadcastId?: string }>(message.value);
+        if (e?.broadcastId === show) logged.push(e);
       },
     });
     expect((await seller.post(`/v1/broadcasts/${show}/end`)).status).toBe(200);

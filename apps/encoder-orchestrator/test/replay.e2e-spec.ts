@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Topics } from '@live/contracts';
-import { AppProcess, http, testEnv, tokenFor, waitFor, workspaceRoot } from '@live/testing';
+import { AppProcess, http, recordJson, testEnv, tokenFor, waitFor, workspaceRoot } from '@live/testing';
 import { XMLParser } from 'fast-xml-parser';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -225,7 +225,10 @@ describe('replay pipeline', () => {
       await consumer.connect();
       try {
         await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.EncoderReplayProgress}`, fromBeginning: true });
-        await consumer.run({ eachMessage: async ({ message }) => void seen.push(JSON.parse(message.value!.toString())) });
+        await consumer.run({ eachMessage: async ({ message }) => {
+          const e = recordJson<(typeof seen)[number]>(message.value);
+          if (e) seen.push(e);
+        } });
         const mine = () => seen.filter((e) => e.jobId === replay.job.jobId);
         await waitFor('the succeeded event', () => mine().some((e) => e.status === 'succeeded'), { timeoutMs: 30_000 });
         const steps = new Set(mine().filter((e) => e.stepState === 'succeeded').map((e) => e.step));
