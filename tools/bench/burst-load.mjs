@@ -6,9 +6,10 @@
 // one batch open (the next waits for the answer; one due meanwhile is `held`), its taps are
 // video positions moving with the show (the last second before now), and it sends over
 // burst-api's socket (transport `socket`, one connection per viewer, the token verified when
-// it connects) or over HTTP (transport `http`, an undici keep-alive pool). Coupon claimers use
-// the same transport: `coupon.claim` over their own socket (as the SDK claims when it is up),
-// or POST /claims.
+// it connects), over burst-api's plain websocket (transport `ws`, `/v1/ws`: the same events
+// without socket.io's packet layers) or over HTTP (transport `http`, an undici keep-alive
+// pool). Coupon claimers use the same transport: `coupon.claim` over their own socket (as the
+// SDK claims when it is up), or POST /claims.
 //
 // Protocol with the parent: setup (tokens, sockets), then `{ ready: true }`; the parent sends
 // `{ go: <epoch ms> }` to every worker and the schedule starts at that moment in all of them.
@@ -20,12 +21,14 @@ process.on('disconnect', () => process.exit(0));
 const jwt = require('jsonwebtoken');
 const { Pool } = require('undici');
 const { io } = require('socket.io-client');
+const WebSocket = require('ws');
 const { url, show, secret, users, userOffset, schedule, mode, couponId, runId, transport, startedAt } = JSON.parse(process.argv[2]);
 const useSocket = transport === 'socket';
+const useWs = transport === 'ws';
 
 // undici's pool: a keep-alive connection pool at a fraction of node:http's cost per request,
 // so more of the shared cores are left to the servers under test
-const pool = useSocket ? null : new Pool(url, { connections: 256, pipelining: 1 });
+const pool = useSocket || useWs ? null : new Pool(url, { connections: 256, pipelining: 1 });
 const tokens = Array.from({ length: users }, (_, i) =>
   jwt.sign({ sub: `bench-${runId}-u${userOffset + i}`, roles: ['viewer'] }, secret, { algorithm: 'HS256', expiresIn: '1h' }),
 );
@@ -59,8 +62,47 @@ if (useSocket) {
   }
 }
 
+// or one plain websocket per viewer: frames `{ id, event, data }`, answers `{ id, ...ack }`
+const pending = new Map();
+let nextId = 1;
+if (useWs) {
+  const wsUrl = `${url.replace(/^http/, 'ws')}/v1/ws`;
+  for (let from = 0; from < users; from += 250) {
+    await Promise.all(
+      tokens.slice(from, from + 250).map(
+        (token, k) =>
+          new Promise((resolve, reject) => {
+            const s = new WebSocket(wsUrl, ['burst.v1', token], { perMessageDeflate: false });
+            sockets[from + k] = s;
+            s.on('message', (raw) => {
+              const ack = JSON.parse(raw.toString());
+              const done = pending.get(ack.id);
+              if (done) {
+                pending.delete(ack.id);
+                done(ack);
+              }
+            });
+            s.once('open', resolve);
+            s.once('error', reject);
+          }),
+      ),
+    );
+  }
+}
+
 function emit(u, event, message, okStatus) {
   const started = performance.now();
+  if (useWs) {
+    return new Promise((resolve) => {
+      const id = nextId++;
+      const timer = setTimeout(() => pending.delete(id) && resolve({ status: 'timeout', ms: performance.now() - started }), 60_000);
+      pending.set(id, (ack) => {
+        clearTimeout(timer);
+        resolve({ status: ack.ok ? okStatus : ack.code, ms: performance.now() - started });
+      });
+      sockets[u].send(JSON.stringify({ id, event, data: message }));
+    });
+  }
   return new Promise((resolve) => {
     sockets[u].timeout(60_000).emit(event, message, (err, ack) => {
       const ms = performance.now() - started;
@@ -84,7 +126,7 @@ async function one(i) {
   const u = i % users;
   let res;
   if (mode === 'claims') {
-    res = useSocket
+    res = useSocket || useWs
       ? await emit(u, 'coupon.claim', { broadcastId: show, couponId }, 201)
       : await post(`/v1/broadcasts/${show}/coupons/${couponId}/claims`, tokens[u], '{}');
   } else {
@@ -98,7 +140,7 @@ async function one(i) {
     const now = Math.max(1_000, Date.now() - startedAt);
     const list = Array.from({ length: n }, (_, k) => now - 1_000 + Math.floor(((k + 1) * 1_000) / n));
     const batchId = `b${batchSeq[u]++}`;
-    res = useSocket
+    res = useSocket || useWs
       ? await emit(u, 'hearts.batch', { broadcastId: show, batchId, taps: list }, 200)
       : await post(`/v1/broadcasts/${show}/hearts`, tokens[u], JSON.stringify({ batchId, taps: list }));
     open[u] = 0;

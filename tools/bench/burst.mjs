@@ -7,8 +7,9 @@
 // Settings (env): BENCH_RATE (steady heart batches/s, 500; the spike is 30x), BENCH_STEADY_SECONDS (10),
 // BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2 load processes), BENCH_USERS (viewers tapping;
 // default the spike rate, so each sends one batch a second in the spike, as the SDK's 1 s window does),
-// BENCH_TRANSPORT (socket: heart batches over burst-api's socket, one per viewer, as the SDK sends
-// them, and coupon claims over the claimers' sockets; http: POST /hearts and POST /claims),
+// BENCH_TRANSPORT (socket: heart batches over burst-api's socket.io channel, one per viewer, as the
+// SDK sends them, and coupon claims over the claimers' sockets; ws: the same over burst-api's
+// plain websocket /v1/ws; http: POST /hearts and POST /claims),
 // BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_BASELINE_SECONDS (15), BENCH_REPLICAS
 // (burst-api processes, 2: as a Service spreads load over pods; each load process talks to one).
 import { fork } from 'node:child_process';
@@ -39,6 +40,10 @@ const params = {
   baselineSeconds: num('BENCH_BASELINE_SECONDS', 15),
   burstReplicas: num('BENCH_REPLICAS', 2),
 };
+if (!['socket', 'ws', 'http'].includes(params.transport)) {
+  console.error(`BENCH_TRANSPORT must be socket, ws or http, not ${JSON.stringify(params.transport)}`);
+  process.exit(2);
+}
 const { runId, secret, env, log, apps, startApp, prepare, cleanUp } = benchRun('burst');
 const pct = (sorted, p) => {
   const v = percentile(sorted, p);

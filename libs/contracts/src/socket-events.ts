@@ -27,6 +27,14 @@ export const SocketEvents = {
  * burst-api's own socket (viewer -> burst-api, each with an ack): the cheap channel for what a
  * viewer sends many times a show. The HTTP endpoints stay for clients without a socket.
  */
+/**
+ * burst-api's plain websocket: the same events as its socket.io channel, without engine.io's
+ * and socket.io's packet layers. Text frames `{ id, event, data }` in, `{ id, ...ack }` out; the
+ * subprotocol must be offered, and carries the token for browsers (`[BURST_WS_PROTOCOL, token]`).
+ */
+export const BURST_WS_PATH = '/v1/ws';
+export const BURST_WS_PROTOCOL = 'burst.v1';
+
 export const BurstSocketEvents = {
   /** `{ broadcastId, batchId, taps }` -> HeartsBatchAck */
   HeartsBatch: 'hearts.batch',

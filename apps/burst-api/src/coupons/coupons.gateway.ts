@@ -1,16 +1,17 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Principal } from '@live/auth';
 import { BurstSocketEvents, CouponClaimAck } from '@live/contracts';
 import { RedisService } from '@live/redis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig } from '../app.config';
-import { ackOf, expired, invalid, refusal } from '../realtime/ack';
-import { BurstSocket, RealtimeServer } from '../realtime/realtime.server';
+import { invalidParams, refusal } from '../realtime/ack';
+import { RealtimeServer } from '../realtime/realtime.server';
 import { ClaimParams } from './coupons.dto';
 import { CouponErrors } from './coupons.errors';
 import { CouponsService } from './coupons.service';
 
 /**
- * Coupon claims over burst-api's socket: `coupon.claim` `{ broadcastId, couponId }`, acked
+ * Coupon claims over burst-api's socket channels: `coupon.claim` `{ broadcastId, couponId }`, acked
  * `{ ok: true, claimId, remaining }` or a refusal with the HTTP route's code and field. Same
  * service as the HTTP route: one atomic Redis call (never oversold, the per-viewer limit holds
  * whichever channel a claim came by), then the claim in the Kafka log before the ack.
@@ -37,34 +38,22 @@ export class CouponsGateway implements OnModuleInit {
       points: this.config.COUPON_SOCKET_CLAIMS_PER_WINDOW,
       duration: this.config.COUPON_SOCKET_CLAIM_WINDOW_SECONDS,
     });
-    this.realtime.handle((socket) => socket.on(BurstSocketEvents.CouponClaim, (message: unknown, ...rest: unknown[]) => this.claim(socket, message, ackOf(rest))));
+    this.realtime.on(BurstSocketEvents.CouponClaim, (user, message) => this.claim(user, message));
   }
 
-  private claim(socket: BurstSocket, message: unknown, ack: unknown): void {
-    if (typeof ack !== 'function') return; // a claim nobody waits for would be a coupon taken for nothing
-    const reply = ack as (a: CouponClaimAck) => void;
-    if (Date.now() >= socket.data.expiresAtMs) {
-      reply(expired());
-      socket.disconnect(true);
-      return;
-    }
+  private claim(user: Principal, message: unknown): CouponClaimAck | Promise<CouponClaimAck> {
     const { broadcastId, couponId } = (typeof message === 'object' && message !== null ? message : {}) as { broadcastId?: unknown; couponId?: unknown };
     const params = ClaimParams.safeParse({ id: broadcastId, couponId });
-    if (!params.success) {
-      const r = invalid(params.error);
-      reply(r.field === 'id' ? { ...r, field: 'broadcastId', message: r.message.replace(/^id:/, 'broadcastId:') } : r);
-      return;
-    }
-    const user = socket.data.user;
-    this.limiter
+    if (!params.success) return invalidParams(params.error);
+    return this.limiter
       .consume(this.redis.keys.coupon.claimRate(user.sub))
       .catch((err: unknown) => {
         throw err instanceof RateLimiterRes ? CouponErrors.rateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000))) : err;
       })
       .then(() => this.coupons.claim(user, params.data.id, params.data.couponId))
       .then(
-        (answer) => reply({ ok: true, ...answer }),
-        (err: unknown) => reply(refusal(err, this.logger, 'coupon.claim')),
+        (answer): CouponClaimAck => ({ ok: true, ...answer }),
+        (err: unknown) => refusal(err, this.logger, 'coupon.claim'),
       );
   }
 }

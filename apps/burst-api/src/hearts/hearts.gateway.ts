@@ -1,15 +1,16 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Principal } from '@live/auth';
 import { BurstSocketEvents, HeartsBatchAck } from '@live/contracts';
 import { CommonErrorCode } from '@live/errors';
-import { ackOf, expired, refusal } from '../realtime/ack';
-import { BurstSocket, RealtimeServer } from '../realtime/realtime.server';
+import { refusal } from '../realtime/ack';
+import { RealtimeServer } from '../realtime/realtime.server';
 import { parseHeartBatch } from './hearts.dto';
 import { HeartsService } from './hearts.service';
 
 const BROADCAST_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /**
- * Heart batches over burst-api's socket: `hearts.batch` `{ broadcastId, batchId, taps }`, acked
+ * Heart batches over burst-api's socket channels (socket.io and the plain websocket): `hearts.batch` `{ broadcastId, batchId, taps }`, acked
  * `{ ok: true, batchId, accepted, total }` or `{ ok: false, code, message, field?, retryAfter? }`.
  * Same service, so the same checks, idempotency by batchId and exact count as the HTTP route.
  */
@@ -23,30 +24,21 @@ export class HeartsGateway implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.realtime.handle((socket) => socket.on(BurstSocketEvents.HeartsBatch, (message: unknown, ...rest: unknown[]) => this.batch(socket, message, ackOf(rest))));
+    this.realtime.on(BurstSocketEvents.HeartsBatch, (user, message) => this.batch(user, message));
   }
 
-  private batch(socket: BurstSocket, message: unknown, ack: unknown): void {
-    if (typeof ack !== 'function') return; // nobody to answer: a client that wants its count counted asks for the ack
-    const reply = ack as (a: HeartsBatchAck) => void;
-    if (Date.now() >= socket.data.expiresAtMs) {
-      reply(expired());
-      socket.disconnect(true);
-      return;
-    }
+  private batch(user: Principal, message: unknown): HeartsBatchAck | Promise<HeartsBatchAck> {
     const { broadcastId, ...body } = (typeof message === 'object' && message !== null ? message : {}) as { broadcastId?: unknown };
     if (typeof broadcastId !== 'string' || !BROADCAST_ID.test(broadcastId)) {
-      reply({ ok: false, code: CommonErrorCode.ValidationFailed, message: 'broadcastId: must be a broadcast id', field: 'broadcastId' });
-      return;
+      return { ok: false, code: CommonErrorCode.ValidationFailed, message: 'broadcastId: must be a broadcast id', field: 'broadcastId' };
     }
     const parsed = parseHeartBatch(body);
     if (!parsed.ok) {
-      reply({ ok: false, code: CommonErrorCode.ValidationFailed, message: `${parsed.field}: ${parsed.message}`, field: parsed.field });
-      return;
+      return { ok: false, code: CommonErrorCode.ValidationFailed, message: `${parsed.field}: ${parsed.message}`, field: parsed.field };
     }
-    this.hearts.tap(socket.data.user, broadcastId, parsed.value).then(
-      (answer) => reply({ ok: true, ...answer }),
-      (err: unknown) => reply(refusal(err, this.logger, 'hearts.batch')),
+    return this.hearts.tap(user, broadcastId, parsed.value).then(
+      (answer): HeartsBatchAck => ({ ok: true, ...answer }),
+      (err: unknown) => refusal(err, this.logger, 'hearts.batch'),
     );
   }
 }

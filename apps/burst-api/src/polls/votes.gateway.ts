@@ -1,12 +1,13 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Principal } from '@live/auth';
 import { BurstSocketEvents, PollVoteAck } from '@live/contracts';
-import { ackOf, expired, invalid, refusal } from '../realtime/ack';
-import { BurstSocket, RealtimeServer } from '../realtime/realtime.server';
+import { invalid, invalidParams, refusal } from '../realtime/ack';
+import { RealtimeServer } from '../realtime/realtime.server';
 import { VoteDto, VoteParams } from './votes.dto';
 import { VotesService } from './votes.service';
 
 /**
- * Votes over burst-api's socket: `poll.vote` `{ broadcastId, pollId, option }`, acked
+ * Votes over burst-api's socket channels: `poll.vote` `{ broadcastId, pollId, option }`, acked
  * `{ ok: true, voteId }` or a refusal with the HTTP route's code. Same service: one vote per
  * viewer and poll (ALREADY_VOTED), in the log before the ack, whichever channel it came by.
  * No pace limit of its own: a viewer has one vote per poll.
@@ -21,32 +22,18 @@ export class VotesGateway implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.realtime.handle((socket) => socket.on(BurstSocketEvents.PollVote, (message: unknown, ...rest: unknown[]) => this.vote(socket, message, ackOf(rest))));
+    this.realtime.on(BurstSocketEvents.PollVote, (user, message) => this.vote(user, message));
   }
 
-  private vote(socket: BurstSocket, message: unknown, ack: unknown): void {
-    if (typeof ack !== 'function') return;
-    const reply = ack as (a: PollVoteAck) => void;
-    if (Date.now() >= socket.data.expiresAtMs) {
-      reply(expired());
-      socket.disconnect(true);
-      return;
-    }
+  private vote(user: Principal, message: unknown): PollVoteAck | Promise<PollVoteAck> {
     const { broadcastId, pollId, ...body } = (typeof message === 'object' && message !== null ? message : {}) as { broadcastId?: unknown; pollId?: unknown };
     const params = VoteParams.safeParse({ id: broadcastId, pollId });
-    if (!params.success) {
-      const r = invalid(params.error);
-      reply(r.field === 'id' ? { ...r, field: 'broadcastId', message: r.message.replace(/^id:/, 'broadcastId:') } : r);
-      return;
-    }
+    if (!params.success) return invalidParams(params.error);
     const dto = VoteDto.safeParse(body);
-    if (!dto.success) {
-      reply(invalid(dto.error));
-      return;
-    }
-    this.votes.vote(socket.data.user, params.data.id, params.data.pollId, dto.data).then(
-      (answer) => reply({ ok: true, ...answer }),
-      (err: unknown) => reply(refusal(err, this.logger, 'poll.vote')),
+    if (!dto.success) return invalid(dto.error);
+    return this.votes.vote(user, params.data.id, params.data.pollId, dto.data).then(
+      (answer): PollVoteAck => ({ ok: true, ...answer }),
+      (err: unknown) => refusal(err, this.logger, 'poll.vote'),
     );
   }
 }

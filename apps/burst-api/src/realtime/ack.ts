@@ -21,6 +21,12 @@ export function invalid(error: z.ZodError): Refusal {
   return { ok: false, code: CommonErrorCode.ValidationFailed, message: `${field}: ${issue.message}`, field };
 }
 
+/** As `invalid`, for the route params `{ id, ... }` a socket message names `broadcastId`. */
+export function invalidParams(error: z.ZodError): Refusal {
+  const r = invalid(error);
+  return r.field === 'id' ? { ...r, field: 'broadcastId', message: r.message.replace(/^id:/, 'broadcastId:') } : r;
+}
+
 /** The token's `exp` has passed since the socket connected: refused, and the socket closed. */
 export function expired(): Refusal {
   return { ok: false, code: CommonErrorCode.Unauthorized, message: 'the token has expired; reconnect with a new one' };

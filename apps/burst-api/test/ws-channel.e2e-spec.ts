@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { BURST_WS_PATH, BURST_WS_PROTOCOL, redisKeys } from '@live/contracts';
+import { signAccessToken } from '@live/auth';
+import { testEnv, testRedis, tokenFor, useStack, waitFor } from '@live/testing';
+import WebSocket from 'ws';
+import { BurstStack } from './burst-stack';
+
+type Ack = { id: unknown; ok: boolean; code?: string; field?: string; [k: string]: unknown };
+
+/** A client of burst-api's plain websocket: `call(event, data)` resolves with the frame answering it. */
+class WsClient {
+  private next = 1;
+  private readonly waiting = new Map<unknown, (a: Ack) => void>();
+  /** answers that name no id (a frame the server could not read) */
+  readonly unaddressed: Ack[] = [];
+  closed?: { code: number; reason: string };
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (raw) => {
+      const ack = JSON.parse(raw.toString()) as Ack;
+      const done = this.waiting.get(ack.id);
+      if (done) {
+        this.waiting.delete(ack.id);
+        done(ack);
+      } else this.unaddressed.push(ack);
+    });
+    ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+  }
+
+  call(event: string, data: unknown, id: number | string = this.next++): Promise<Ack> {
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.ws.send(JSON.stringify({ id, event, data }));
+    });
+  }
+}
+
+// burst-api's plain websocket (/v1/ws): the same handlers, checks, idempotency and exact count as
+// its socket.io channel and HTTP; the token verified once at the upgrade (header or
+// subprotocol); every frame it cannot read answered with the field at fault, never a crash.
+describe('burst-api plain websocket channel', () => {
+  const env = testEnv();
+  const keys = redisKeys(env.redisPhase);
+  const redis = testRedis();
+  const { stack } = useStack(new BurstStack());
+  const clients: WebSocket[] = [];
+  afterAll(() => {
+    clients.forEach((c) => c.terminate());
+    redis.disconnect();
+  });
+
+  const wsUrl = () => `${stack.burst.url.replace(/^http/, 'ws')}${BURST_WS_PATH}`;
+
+  /** Opens a connection; resolves with the client, or rejects with the refused upgrade's status and body. */
+  function open(opts: { token?: string; via?: 'header' | 'protocol'; protocols?: string[] } = {}): Promise<WsClient> {
+    const { token, via = 'protocol' } = opts;
+    const protocols = opts.protocols ?? (token && via === 'protocol' ? [BURST_WS_PROTOCOL, token] : [BURST_WS_PROTOCOL]);
+    const ws = new WebSocket(wsUrl(), protocols, token && via === 'header' ? { headers: { authorization: `Bearer ${token}` } } : {});
+    clients.push(ws);
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new WsClient(ws)));
+      ws.once('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => reject({ status: res.statusCode, body: JSON.parse(body) }));
+      });
+      ws.once('error', (err) => reject(err));
+    });
+  }
+
+  async function liveShow(): Promise<string> {
+    const show = (await stack.seller.post('/v1/broadcasts', { title: 'ws channel', scheduledAt: new Date().toISOString() })).body.id as string;
+    await stack.seller.post(`/v1/broadcasts/${show}/start`);
+    await waitFor('show live in burst-api', async () => (await redis.get(keys.broadcast.status(show))) === 'live');
+    return show;
+  }
+
+  it('refuses an upgrade without the subprotocol or a valid token, with the field at fault', async () => {
+    await expect(open({ token: tokenFor('v', ['viewer']), via: 'header', protocols: [] })).rejects.toMatchObject({
+      status: 400,
+      body: { ok: false, code: 'VALIDATION_FAILED', field: 'Sec-WebSocket-Protocol' },
+    });
+    await expect(open()).rejects.toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED', field: 'token' } });
+    await expect(open({ token: 'not.a.jwt' })).rejects.toMatchObject({ status: 401, body: { code: 'UNAUTHORIZED' } });
+    const forged = signAccessToken({ sub: 'v', name: 'v', roles: ['viewer'] }, 'another-secret-of-32-characters!!');
+    await expect(open({ token: forged, via: 'header' })).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('counts heart batches exactly once per batch id, whichever channel brings them', async () => {
+    const show = await liveShow();
+    let expected = 0;
+    const answers: Promise<{ ok?: boolean; status?: number }>[] = [];
+    for (let u = 0; u < 6; u++) {
+      const user = `ws-${u}-${randomUUID().slice(0, 6)}`;
+      const c = await open({ token: tokenFor(user, ['viewer']), via: u % 2 ? 'header' : 'protocol' });
+      for (let b = 0; b < 4; b++) {
+        const body = { batchId: `b-${b}`, taps: [100, 200, 300].slice(0, 1 + (b % 3)) };
+        expected += body.taps.length;
+        answers.push(c.call('hearts.batch', { broadcastId: show, ...body }), c.call('hearts.batch', { broadcastId: show, ...body }), stack.as(user).post(`/v1/broadcasts/${show}/hearts`, body));
+      }
+    }
+    const results = await Promise.all(answers);
+    expect(results.filter((r) => !(r.ok === true || r.status === 200))).toEqual([]);
+    expect(Number(await redis.get(keys.broadcast.hearts(show)))).toBe(expected);
+
+    // the answer names the message it answers, and carries what HTTP answers
+    const c = await open({ token: tokenFor(`ws-one-${randomUUID()}`, ['viewer']) });
+    expect(await c.call('hearts.batch', { broadcastId: show, batchId: 'x', taps: [400, 500] }, 'm-1')).toEqual({
+      id: 'm-1',
+      ok: true,
+      batchId: 'x',
+      accepted: 2,
+      total: expected + 2,
+    });
+  });
+
+  it('takes votes and claims with the same rules as the other channels', async () => {
+    const show = await liveShow();
+    const poll = (await stack.seller.post(`/v1/broadcasts/${show}/polls`, { question: 'Size?', options: ['S', 'M'] })).body.id as string;
+    await stack.seller.post(`/v1/broadcasts/${show}/polls/${poll}/open`);
+    const now = Date.now();
+    const coupon = (
+      await stack.seller.post(`/v1/broadcasts/${show}/coupons`, {
+        name: 'ws drop',
+        discountType: 'percent',
+        discountValue: 10,
+        totalQuantity: 1,
+        perUserLimit: 1,
+        validFrom: new Date(now - 60_000).toISOString(),
+        validUntil: new Date(now + 3_600_000).toISOString(),
+      })
+    ).body.id as string;
+    await stack.seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
+    await waitFor('coupon on offer in burst-api', async () => (await redis.hget(keys.coupon.state(show, coupon), 'exposed')) === '1');
+
+    const user = `ws-voter-${randomUUID()}`;
+    const c = await open({ token: tokenFor(user, ['viewer']) });
+    const first = await waitFor('poll open in burst-api', async () => {
+      const a = await c.call('poll.vote', { broadcastId: show, pollId: poll, option: 1 });
+      return a.ok || a.code !== 'POLL_NOT_OPEN' ? a : undefined;
+    });
+    expect(first).toMatchObject({ ok: true, voteId: expect.any(String) });
+    expect(await c.call('poll.vote', { broadcastId: show, pollId: poll, option: 0 })).toMatchObject({ ok: false, code: 'ALREADY_VOTED' });
+    expect(await c.call('poll.vote', { broadcastId: show, pollId: poll, option: 7 })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'option' });
+
+    expect(await c.call('coupon.claim', { broadcastId: show, couponId: coupon })).toMatchObject({ ok: true, claimId: expect.any(String), remaining: 0 });
+    expect(await c.call('coupon.claim', { broadcastId: show, couponId: coupon })).toMatchObject({ ok: false, code: 'ALREADY_CLAIMED', field: 'couponId' });
+    const other = await open({ token: tokenFor(`ws-late-${randomUUID()}`, ['viewer']), via: 'header' });
+    expect(await other.call('coupon.claim', { broadcastId: show, couponId: coupon })).toMatchObject({ ok: false, code: 'SOLD_OUT' });
+    expect(await other.call('coupon.claim', { broadcastId: 'not an id', couponId: coupon })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'broadcastId' });
+  });
+
+  it('answers every frame it cannot read with the field at fault, and keeps serving', async () => {
+    const show = await liveShow();
+    const c = await open({ token: tokenFor(`ws-bad-${randomUUID()}`, ['viewer']) });
+    const nextUnaddressed = async (send: () => void) => {
+      const before = c.unaddressed.length;
+      send();
+      return waitFor('an answer without an id', () => c.unaddressed[before]);
+    };
+    expect(await nextUnaddressed(() => c.ws.send('{not json'))).toMatchObject({ id: null, ok: false, code: 'VALIDATION_FAILED', field: 'message' });
+    expect(await nextUnaddressed(() => c.ws.send(Buffer.from([1, 2, 3])))).toMatchObject({ id: null, ok: false, field: 'message' });
+    expect(await nextUnaddressed(() => c.ws.send('[1,2]'))).toMatchObject({ id: null, ok: false, field: 'message' });
+    expect(await nextUnaddressed(() => c.ws.send(JSON.stringify({ event: 'hearts.batch', data: {} })))).toMatchObject({ id: null, ok: false, field: 'id' });
+    expect(await nextUnaddressed(() => c.ws.send(JSON.stringify({ id: { $gt: 1 }, event: 'hearts.batch' })))).toMatchObject({ id: null, field: 'id' });
+    expect(await c.call('__proto__', {})).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'event' });
+    expect(await c.call('hearts.batch', null)).toMatchObject({ ok: false, field: 'broadcastId' });
+    expect(await c.call('hearts.batch', { broadcastId: show, batchId: 'a', taps: [] })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'taps' });
+    expect(await c.call('hearts.batch', { broadcastId: show, batchId: 'a', taps: ['1'] })).toMatchObject({ ok: false, field: expect.stringMatching(/^taps/) });
+    expect(await c.call('hearts.batch', { broadcastId: randomUUID(), batchId: 'a', taps: [1] })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+
+    // a frame over the size limit closes that connection (1009); the server serves the next one
+    const big = await open({ token: tokenFor(`ws-big-${randomUUID()}`, ['viewer']) });
+    big.ws.send(JSON.stringify({ id: 1, event: 'hearts.batch', data: { pad: 'x'.repeat(20_000) } }));
+    expect(await waitFor('oversize frame closes the connection', () => big.closed)).toMatchObject({ code: 1009 });
+    expect(await c.call('hearts.batch', { broadcastId: show, batchId: 'after', taps: [900] })).toMatchObject({ ok: true, accepted: 1 });
+  });
+
+  it('refuses messages once the token has expired, and closes the connection (4001)', async () => {
+    const show = await liveShow();
+    const token = signAccessToken({ sub: `ws-exp-${randomUUID()}`, name: 'exp', roles: ['viewer'] }, env.jwtSecret, 2);
+    const c = await open({ token });
+    expect(await c.call('hearts.batch', { broadcastId: show, batchId: 'early', taps: [100] })).toMatchObject({ ok: true });
+    let n = 0;
+    const refused = await waitFor(
+      'a message after exp refused',
+      async () => {
+        const a = await c.call('hearts.batch', { broadcastId: show, batchId: `late-${n++}`, taps: [100] });
+        return a.ok ? undefined : a;
+      },
+      { timeoutMs: 10_000, everyMs: 500 },
+    );
+    expect(refused).toMatchObject({ ok: false, code: 'UNAUTHORIZED' });
+    expect(await waitFor('closed after the refusal', () => c.closed)).toMatchObject({ code: 4001 });
+  });
+});
