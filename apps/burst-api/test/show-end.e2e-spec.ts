@@ -111,7 +111,7 @@ describe('show-end flush', () => {
     await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.HeartsTapped}`, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const e = recordJson<{ broadcastId?: string }>(message.value);
+        const e = recordJson<(typeof logged)[number] & { broadcastId?: string }>(message.value);
         if (e?.broadcastId === show) logged.push(e);
       },
     });
