@@ -1,7 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AppProcess, freePort, waitFor, workspaceRoot } from '@live/testing';
+import { AppProcess, freePort, testEnv, waitFor, workspaceRoot } from '@live/testing';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 
 export const artifactsDir = path.join(workspaceRoot, 'artifacts', 'web');
@@ -64,8 +65,12 @@ export class WebStack {
     const [adminPort, viewerPort] = [await freePort(), await freePort()];
     // the APIs allow the two web origins, as a deployment would configure CORS_ORIGINS
     const cors = { CORS_ORIGINS: `http://127.0.0.1:${adminPort},http://127.0.0.1:${viewerPort}` };
+    // topics and consumer groups of its own (under the run's prefix, so the run's clean-up finds
+    // them): on the run's shared topics, analytics would first have to fold everything the
+    // files before this one produced, and the scoreboard and report would wait on that backlog
+    const topics = { KAFKA_TOPIC_PREFIX: `${testEnv().topicPrefix}web-${randomUUID().slice(0, 8)}.` };
     const names = ['management-api', 'message-api', 'message-processor', 'ws-gateway', 'burst-api', 'analytics'] as const;
-    this.apps = await Promise.all(names.map((n) => AppProcess.start(n, cors)));
+    this.apps = await Promise.all(names.map((n) => AppProcess.start(n, { ...cors, ...topics })));
     const url = (n: (typeof names)[number]) => this.apps[names.indexOf(n)].url;
     this.apiOrigins = [url('management-api'), url('message-api'), url('burst-api'), url('analytics')];
     const web = {
@@ -109,6 +114,8 @@ export class WebStack {
     const parts = await Promise.all([...this.pages].map(async ([name, p]) => `== ${name} ${p.url()}\n${await p.locator('body').innerText().catch((e: Error) => e.message)}`));
     writeFileSync(path.join(artifactsDir, 'pages.txt'), parts.join('\n\n'));
     writeFileSync(path.join(artifactsDir, 'console.log'), this.consoleLog.join('\n'));
+    // and what the apps logged, for a failure that is theirs
+    for (const app of this.apps) writeFileSync(path.join(artifactsDir, `${app.app}.log`), app.output.slice(-500).join('\n'));
   }
 
   async stop(): Promise<void> {
