@@ -25,9 +25,16 @@ type Run = { liveKeepFate(key: string, ttl: number): Promise<number> };
  */
 @Injectable()
 export class BurstFates {
-  private defined = false;
-
-  constructor(private readonly redis: RedisService) {}
+  /**
+   * The script is defined when the process builds this class, before any traffic. Not lazily at
+   * its first use: with auto-pipelining, a command defined while a pipeline is already queued
+   * is missing from that pipeline; ioredis then loses count of the pipeline's answers and never
+   * sends the next one, and every later command of the process waits forever (it happened under
+   * bench load: burst-api stopped answering hearts and claims until it was restarted).
+   */
+  constructor(private readonly redis: RedisService) {
+    this.redis.client.defineCommand('liveKeepFate', { numberOfKeys: 1, lua: KEEP });
+  }
 
   /** For each claim event, in order: true if it stands (now settled `kept`), false if voided. */
   settleClaims(claims: { broadcastId: string; claimId: string }[]): Promise<boolean[]> {
@@ -41,10 +48,6 @@ export class BurstFates {
 
   private async settle(keys: string[]): Promise<boolean[]> {
     if (keys.length === 0) return [];
-    if (!this.defined) {
-      this.redis.client.defineCommand('liveKeepFate', { numberOfKeys: 1, lua: KEEP });
-      this.defined = true;
-    }
     const run = this.redis.client as unknown as Run;
     const kept = await Promise.all(keys.map((k) => run.liveKeepFate(k, FATE_TTL_SECONDS)));
     return kept.map((k) => k === 1);
