@@ -1,7 +1,7 @@
 import { AppProcess, freePort, http, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exited } from './live-stack';
@@ -21,6 +21,27 @@ describe('live video: SRT ingest', () => {
   const seller = `seller-${randomUUID()}`;
   const api = () => http(management.url, tokenFor(seller, ['seller']));
   const pushers: ChildProcess[] = [];
+  let srtPort = 0;
+  let goodShow = '';
+  /** not exited (a zombie has exited; its parent has not reaped it yet) */
+  const running = (pid: string) => {
+    try {
+      return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+    } catch {
+      return false;
+    }
+  };
+  /** pids of the ffmpeg SRT listeners on this file's port (from /proc) */
+  const listenerPids = () =>
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`:${srtPort}?mode=listener`);
+        } catch {
+          return false; // gone meanwhile
+        }
+      });
 
   /** testsrc2 + tone, H.264 + AAC in MPEG-TS over SRT (what OBS sends with an srt:// server) */
   const pushSrt = (url: string, seconds = 60) => {
@@ -44,7 +65,8 @@ describe('live video: SRT ingest', () => {
   };
 
   beforeAll(async () => {
-    const [rtmpPort, srtPort] = [await freePort(), await freePort()];
+    const rtmpPort = await freePort();
+    srtPort = await freePort();
     const secret = `test-${randomUUID()}`;
     [management, encoder] = await Promise.all([
       AppProcess.start('management-api', { SRT_SECRET: secret, REDIS_PHASE: phase }),
@@ -89,6 +111,7 @@ describe('live video: SRT ingest', () => {
 
   it('takes a push over SRT into the same ladder and LL-HLS playlists as RTMP', async () => {
     const show = await newShow('srt good');
+    goodShow = show.id;
     const pusher = pushSrt(show.srtUrl);
     const master = await waitFor('the master playlist', async () => {
       const res = await fetch(`${encoder.url}/live/${show.id}/master.m3u8`);
@@ -102,5 +125,17 @@ describe('live video: SRT ingest', () => {
     expect(media).toContain('#EXT-X-PROGRAM-DATE-TIME');
     expect(encoder.output.some((l) => l.includes(`ingest connected: show ${show.id}`))).toBe(true);
     pusher.kill('SIGKILL');
+  });
+
+  it('leaves no SRT listener behind when the encoder is SIGKILLed (it would keep the port)', async () => {
+    // a fresh show whose listener waits for a caller (the one port freed by ending the last show)
+    expect((await api().post(`/v1/broadcasts/${goodShow}/end`)).status).toBe(200);
+    await waitFor('the last listener closed', () => listenerPids().filter(running).length === 0, { timeoutMs: 20_000, everyMs: 250 });
+    await newShow('srt orphan');
+    const [pid] = await waitFor('a listener on the port', () => (listenerPids().length ? listenerPids() : null), { timeoutMs: 20_000, everyMs: 250 });
+    encoder.child.kill('SIGKILL');
+    await encoder.exited;
+    await waitFor('the listener gone with its encoder', () => !running(pid), { timeoutMs: 10_000, everyMs: 100 });
+    expect(listenerPids().filter(running)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { StreamKeyDirectory, srtPassphrase } from '@live/management-data-access';
 import { RedisService } from '@live/redis';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../spawn-tied';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../app.config';
 import { LiveService } from '../live/live.service';
@@ -110,7 +111,7 @@ export class SrtIngestService implements OnApplicationBootstrap, OnApplicationSh
     const passphrase = srtPassphrase(this.config.ENCODER_SRT_SECRET, keyHash);
     const input = `srt://${this.config.ENCODER_SRT_HOST}:${port}?mode=listener&passphrase=${passphrase}&pbkeylen=16&latency=${this.config.ENCODER_SRT_LATENCY_MS * 1000}`;
     const output = `rtmp://127.0.0.1:${this.config.ENCODER_RTMP_PORT}/srt/${this.internalName(keyHash)}`;
-    const child = spawn(this.config.ENCODER_FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', input, '-c', 'copy', '-f', 'flv', output], {
+    const child = spawnTied(this.config.ENCODER_FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', input, '-c', 'copy', '-f', 'flv', output], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const l: Listener = { broadcastId, keyHash, port, child, stopping: false };

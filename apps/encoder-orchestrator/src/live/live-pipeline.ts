@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { IngestRefusal, OverlayChangedV1, StreamHealth } from '@live/contracts';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnTied } from '../spawn-tied';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
@@ -189,7 +190,7 @@ export class LivePipeline {
       partsPerSegment: this.partsPerSegment,
       preset: this.settings.preset,
     });
-    const ffmpeg = spawn(this.settings.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+    const ffmpeg = spawnTied(this.settings.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
     const session: Session = {
       n: part.index,
       ffmpeg,

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnTied, withDeathSignal } from '../../spawn-tied';
 import { StepError, classifyToolFailure } from './step-error';
 
 export interface RunOptions {
@@ -25,16 +24,9 @@ const STDERR_KEEP = 64 * 1024;
  * stops printing (a hung decoder, a blocked disk) is killed with SIGKILL and the step fails
  * with TOOL_TIMEOUT instead of holding a slot forever.
  */
-// util-linux (essential on Debian): the tool gets SIGKILL when this process dies, so a
-// SIGKILLed orchestrator leaves no ffmpeg encoding on behind it
-const SETPRIV = '/usr/bin/setpriv';
-const withDeathSignal = existsSync(SETPRIV);
-
 export function runTool(bin: string, args: string[], o: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = withDeathSignal
-      ? spawn(SETPRIV, ['--pdeathsig', 'KILL', '--', bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTied(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let done = false;
@@ -54,7 +46,7 @@ export function runTool(bin: string, args: string[], o: RunOptions): Promise<Run
     o.signal?.addEventListener('abort', onAbort, { once: true });
     if (o.signal?.aborted) onAbort();
 
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       touch();
       const text = chunk.toString('utf8');
       if (o.onProgress) {
@@ -66,7 +58,7 @@ export function runTool(bin: string, args: string[], o: RunOptions): Promise<Run
         stdout += text;
       }
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       touch();
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);
     });
