@@ -25,18 +25,7 @@ describe('coupon claims over the socket', () => {
   async function showWithCoupon(totalQuantity: number) {
     const show = (await stack.seller.post('/v1/broadcasts', { title: 'socket sale', scheduledAt: new Date().toISOString() })).body.id as string;
     await stack.seller.post(`/v1/broadcasts/${show}/start`);
-    const now = Date.now();
-    const coupon = (
-      await stack.seller.post(`/v1/broadcasts/${show}/coupons`, {
-        name: 'flash',
-        discountType: 'percent',
-        discountValue: 30,
-        totalQuantity,
-        perUserLimit: 1,
-        validFrom: new Date(now - 60_000).toISOString(),
-        validUntil: new Date(now + 3600_000).toISOString(),
-      })
-    ).body.id as string;
+    const coupon = await stack.coupon(show, totalQuantity);
     return { show, coupon };
   }
 

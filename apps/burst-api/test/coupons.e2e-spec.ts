@@ -13,19 +13,8 @@ describe('coupon claims', () => {
   async function showWithCoupon(totalQuantity: number, perUserLimit = 1) {
     const show = (await stack.seller.post('/v1/broadcasts', { title: 'flash sale', scheduledAt: new Date().toISOString() })).body;
     await stack.seller.post(`/v1/broadcasts/${show.id}/start`);
-    const now = Date.now();
-    const coupon = (
-      await stack.seller.post(`/v1/broadcasts/${show.id}/coupons`, {
-        name: 'flash',
-        discountType: 'percent',
-        discountValue: 30,
-        totalQuantity,
-        perUserLimit,
-        validFrom: new Date(now - 60_000).toISOString(),
-        validUntil: new Date(now + 3600_000).toISOString(),
-      })
-    ).body;
-    return { show: show.id as string, coupon: coupon.id as string };
+    const coupon = await stack.coupon(show.id, totalQuantity, perUserLimit);
+    return { show: show.id as string, coupon };
   }
 
   const claimer = (userId: string) => stack.as(userId);

@@ -118,18 +118,7 @@ describe('burst-api plain websocket channel', () => {
     const show = await liveShow();
     const poll = (await stack.seller.post(`/v1/broadcasts/${show}/polls`, { question: 'Size?', options: ['S', 'M'] })).body.id as string;
     await stack.seller.post(`/v1/broadcasts/${show}/polls/${poll}/open`);
-    const now = Date.now();
-    const coupon = (
-      await stack.seller.post(`/v1/broadcasts/${show}/coupons`, {
-        name: 'ws drop',
-        discountType: 'percent',
-        discountValue: 10,
-        totalQuantity: 1,
-        perUserLimit: 1,
-        validFrom: new Date(now - 60_000).toISOString(),
-        validUntil: new Date(now + 3_600_000).toISOString(),
-      })
-    ).body.id as string;
+    const coupon = await stack.coupon(show, 1);
     await stack.seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
     await waitFor('coupon on offer in burst-api', async () => (await redis.hget(keys.coupon.state(show, coupon), 'exposed')) === '1');
 
