@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { RedisKeys, redisKeys } from '@live/contracts';
 import calculateSlot from 'cluster-key-slot';
 import { Emitter } from '@socket.io/redis-emitter';
@@ -32,10 +32,11 @@ export function parseClusterNodes(nodes: string): ClusterNode[] {
  * (`multiPerSlot`, or single commands that autopipelining groups per node).
  */
 @Injectable()
-export class RedisService implements OnApplicationShutdown {
+export class RedisService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
   readonly client: RedisClient;
   readonly keys: RedisKeys;
+  private started = false;
 
   constructor(@Inject(REDIS_OPTIONS) readonly options: RedisOptions) {
     this.keys = redisKeys(options.phase);
@@ -63,6 +64,19 @@ export class RedisService implements OnApplicationShutdown {
           enableAutoPipelining: true,
         });
     this.client.on('error', (err: Error) => this.logger.warn(`redis: ${err.message}`));
+    // Scripts are defined at start-up (a constructor or onModuleInit), never later. A command
+    // defined while an auto-pipeline is queued is missing from that pipeline; ioredis then loses
+    // count of its answers and never sends another, and every later command waits forever
+    // (BurstFates did that under load). Defining one late is refused, loudly, instead.
+    const define = this.client.defineCommand.bind(this.client) as (name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }) => void;
+    this.client.defineCommand = (name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }) => {
+      if (this.started) throw new Error(`Redis script ${name} defined after start-up: define it in a constructor or onModuleInit`);
+      define(name, definition);
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.started = true;
   }
 
   get cluster(): boolean {

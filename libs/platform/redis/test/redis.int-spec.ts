@@ -13,6 +13,18 @@ describe(`RedisService (${testEnv().redisClusterNodes ? 'Redis Cluster' : 'singl
 
   afterAll(() => redis.onApplicationShutdown());
 
+  it('refuses a script defined after start-up (a late one can hang an auto-pipelined client)', () => {
+    const late = new RedisService({ url: env.redisUrl, phase: env.redisPhase, connectionName: 'redis-int-spec-late', clusterNodes: env.redisClusterNodes });
+    try {
+      late.client.defineCommand('liveEarly', { numberOfKeys: 1, lua: "return redis.call('GET', KEYS[1])" });
+      late.onApplicationBootstrap();
+      expect(() => late.client.defineCommand('liveLate', { numberOfKeys: 1, lua: "return redis.call('GET', KEYS[1])" })).toThrow(/liveLate defined after start-up/);
+      expect(typeof (late.client as unknown as Record<string, unknown>).liveEarly).toBe('function');
+    } finally {
+      late.client.disconnect();
+    }
+  });
+
   it('is ready when every master answers', async () => {
     await waitFor('ping', () => redis.ping().then(() => true));
     expect(redis.cluster).toBe(Boolean(env.redisClusterNodes));
