@@ -83,6 +83,9 @@ interface Session {
   published: Map<string, number>;
   audioStarted: Set<string>;
   exited: Promise<void>;
+  /** ffmpeg gone and its last segments listed: what a next session must wait for */
+  finished: Promise<void>;
+  markFinished: () => void;
   stopping: boolean;
   firstPdtSet: boolean;
   progress: Record<string, string>;
@@ -201,6 +204,8 @@ export class LivePipeline {
       published: new Map(this.rungs.map((r) => [r.name, 0])),
       audioStarted: new Set(),
       exited: new Promise((resolve) => ffmpeg.once('close', () => resolve())),
+      finished: Promise.resolve(),
+      markFinished: () => undefined,
       stopping: false,
       firstPdtSet: false,
       progress: {},
@@ -212,6 +217,7 @@ export class LivePipeline {
       pdtAnchor: null,
       elapsed: new Map(this.rungs.map((r) => [r.name, 0])),
     };
+    session.finished = new Promise((resolve) => (session.markFinished = resolve));
     this.session = session;
     ffmpeg.stdin!.on('error', () => undefined); // ffmpeg gone: its exit handler decides
     session.stream.pipe(ffmpeg.stdin!);
@@ -287,6 +293,9 @@ export class LivePipeline {
     const killer = setTimeout(() => s.ffmpeg.kill('SIGKILL'), 5_000);
     await s.exited;
     clearTimeout(killer);
+    // and its last segments listed: a next session numbers its segments after them (it once
+    // started while the final tick was in flight, and both listed the same media sequence)
+    await s.finished;
   }
 
   /** Show over: last session closed, ENDLIST on every playlist, recording complete. */
@@ -327,9 +336,13 @@ export class LivePipeline {
   }
 
   private async onExit(s: Session): Promise<void> {
-    await this.tick(s, true);
-    await this.recording.endPart(s.n, new Date()).catch(() => undefined);
-    await rm(s.workDir, { recursive: true, force: true }).catch(() => undefined);
+    try {
+      await this.tick(s, true);
+      await this.recording.endPart(s.n, new Date()).catch(() => undefined);
+      await rm(s.workDir, { recursive: true, force: true }).catch(() => undefined);
+    } finally {
+      s.markFinished();
+    }
     const code = s.ffmpeg.exitCode;
     if (this.session === s) this.session = null;
     if (!s.stopping && !this.ended && s.source.connected()) {
