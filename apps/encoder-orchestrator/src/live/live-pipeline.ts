@@ -194,6 +194,8 @@ export class LivePipeline {
       preset: this.settings.preset,
     });
     const ffmpeg = spawnTied(this.settings.ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+    let markFinished!: () => void;
+    const finished = new Promise<void>((resolve) => (markFinished = resolve));
     const session: Session = {
       n: part.index,
       ffmpeg,
@@ -204,8 +206,8 @@ export class LivePipeline {
       published: new Map(this.rungs.map((r) => [r.name, 0])),
       audioStarted: new Set(),
       exited: new Promise((resolve) => ffmpeg.once('close', () => resolve())),
-      finished: Promise.resolve(),
-      markFinished: () => undefined,
+      finished,
+      markFinished,
       stopping: false,
       firstPdtSet: false,
       progress: {},
@@ -217,7 +219,6 @@ export class LivePipeline {
       pdtAnchor: null,
       elapsed: new Map(this.rungs.map((r) => [r.name, 0])),
     };
-    session.finished = new Promise((resolve) => (session.markFinished = resolve));
     this.session = session;
     ffmpeg.stdin!.on('error', () => undefined); // ffmpeg gone: its exit handler decides
     session.stream.pipe(ffmpeg.stdin!);
