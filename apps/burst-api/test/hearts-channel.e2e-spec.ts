@@ -68,6 +68,36 @@ describe('hearts: socket channel and anti-cheat across batches', () => {
     expect(Number(await redis.get(keys.broadcast.hearts(show)))).toBe(expected);
   });
 
+  it('judges each of many batches sent at the same moment on its own (they share Redis calls)', async () => {
+    const { show } = await liveShow();
+    // a show's batches that arrive together are counted in one script call (up to 256 a call)
+    const users = Array.from({ length: 300 }, (_, i) => `crowd-${i}-${randomUUID().slice(0, 6)}`);
+    const crowd = await Promise.all(users.map((user) => connect(tokenFor(user, ['viewer']))));
+    const troll = `troll-${randomUUID()}`;
+    await redis.hset(keys.broadcast.bans(show), troll, '0');
+    const trollSocket = await connect(tokenFor(troll, ['viewer']));
+    const sent = crowd.map((s, i) => ({ s, body: { broadcastId: show, batchId: `b-${i}`, taps: [100, 200, 300].slice(0, 1 + (i % 3)) } }));
+    const acks = await Promise.all([
+      ...sent.flatMap(({ s, body }, i) => (i % 2 === 0 ? [send(s, body), send(s, body)] : [send(s, body)])),
+      send(trollSocket, { broadcastId: show, batchId: 'b-t', taps: [100] }),
+      send(crowd[1], { broadcastId: show, batchId: 'b-1', taps: [100, 200, 300, 400] }),
+    ]);
+    const expected = sent.reduce((n, { body }) => n + body.taps.length, 0);
+    expect(Number(await redis.get(keys.broadcast.hearts(show)))).toBe(expected);
+    expect(acks.at(-2)).toMatchObject({ ok: false, code: 'BANNED' });
+    // batch b-1 came again, on the same socket just after, with another count: that one is refused
+    expect(acks.at(-1)).toMatchObject({ ok: false, code: 'BATCH_ID_REUSED' });
+    const counted = acks.filter((a): a is Extract<HeartsBatchAck, { ok: true }> => a.ok);
+    expect(counted).toHaveLength(450); // every crowd ack (150 batches sent twice, 150 once)
+    // each batch got the running total after it: distinct per batch, the same for its duplicate
+    const byBatch = new Map<string, Set<number>>();
+    for (const a of counted) byBatch.set(a.batchId, (byBatch.get(a.batchId) ?? new Set()).add(a.total));
+    expect([...byBatch.values()].every((totals) => totals.size === 1)).toBe(true);
+    const totals = [...byBatch.values()].map((t) => [...t][0]).sort((a, b) => a - b);
+    expect(new Set(totals).size).toBe(300);
+    expect(totals.at(-1)).toBe(expected);
+  });
+
   it('acks refusals with the code, the field and retryAfter, and refuses a socket without a valid token', async () => {
     const { show } = await liveShow();
     const s = await connect(tokenFor(`v-${randomUUID()}`, ['viewer']));

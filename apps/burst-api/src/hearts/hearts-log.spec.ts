@@ -1,4 +1,4 @@
-import { heartsEventId, unloggedEvent, unloggedField, unloggedTail } from './hearts-log';
+import { heartsEventId, unloggedAt, unloggedEvent, unloggedField, unloggedTail } from './hearts-log';
 
 describe('hearts log records', () => {
   it('rebuilds a counted batch from what the counting script keeps', () => {
@@ -13,6 +13,7 @@ describe('hearts log records', () => {
       taps: [100, 250, 250],
       totalAfter: 42,
     });
+    expect(unloggedAt(value)).toBe(1_700_000_000_000);
   });
 
   it('gives the same batch the same event id, and another batch another', () => {

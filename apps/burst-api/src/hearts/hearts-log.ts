@@ -28,6 +28,9 @@ export const heartsEventId = (broadcastId: string, userId: string, batchId: stri
 export const unloggedField = (userId: string, batchId: string) => `${userId}/${batchId}`;
 export const unloggedTail = (atMs: number, taps: number[]) => `${atMs}|${taps.join(',')}`;
 
+/** When an unlogged batch was counted (ms), from its Redis value `<totalAfter>|<atMs>|<taps>`. */
+export const unloggedAt = (value: string) => Number(value.split('|', 2)[1]);
+
 /** Rebuilds the event of an unlogged batch from its Redis field and value. */
 export function unloggedEvent(broadcastId: string, field: string, value: string): HeartsTappedV1 {
   // batch ids never hold '/', user ids may: the last '/' splits them
@@ -90,12 +93,17 @@ export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutd
     else this.timer ??= setTimeout(() => this.send(), LINGER_MS);
   }
 
-  /** Publishes events and forgets them as unlogged; throws if the broker does not take them. */
-  async publish(events: HeartsTappedV1[]): Promise<void> {
+  /**
+   * Publishes events and forgets them as unlogged; throws if the broker does not take them.
+   * `fresh`: built by `append` from batches the service checked, so checking the first against
+   * the topic's schema is enough; events rebuilt from Redis are each checked.
+   */
+  async publish(events: HeartsTappedV1[], fresh = false): Promise<void> {
     if (events.length === 0) return;
     await this.kafka.publishMany(
       Topics.HeartsTapped,
       events.map((value) => ({ key: value.broadcastId, value })),
+      { check: fresh ? 'first' : 'each' },
     );
     // one HDEL per show: a show's keys share a cluster slot, different shows' may not
     const perShow = new Map<string, string[]>();
@@ -112,7 +120,7 @@ export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutd
     const events = this.queue;
     this.queue = [];
     if (events.length === 0) return;
-    const done = this.publish(events)
+    const done = this.publish(events, true)
       .catch((err: unknown) => {
         // they stay in the unlogged hashes: relogStale publishes them again in a few seconds
         this.logger.warn(`${events.length} heart batches not logged yet (published again shortly): ${err instanceof Error ? err.message : err}`);
@@ -128,9 +136,11 @@ export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutd
   async relog(broadcastId: string, olderThanMs = 0): Promise<number> {
     const unlogged = await this.redis.client.hgetall(this.redis.keys.broadcast.heartsUnlogged(broadcastId));
     const cutoff = Date.now() - olderThanMs;
+    // judged by the value's time before an event is built: most of a busy show's entries are
+    // in flight, not stale, and building each (its id is a hash) cost more than the check
     const events = Object.entries(unlogged)
-      .map(([field, value]) => unloggedEvent(broadcastId, field, value))
-      .filter((e) => olderThanMs === 0 || Date.parse(e.occurredAt) <= cutoff);
+      .filter(([, value]) => olderThanMs === 0 || unloggedAt(value) <= cutoff)
+      .map(([field, value]) => unloggedEvent(broadcastId, field, value));
     for (let i = 0; i < events.length; i += MAX_RECORDS) await this.publish(events.slice(i, i + MAX_RECORDS));
     return Object.keys(unlogged).length === 0 ? -1 : events.length;
   }

@@ -15,11 +15,19 @@ import { implausibleTaps } from './hearts.rules';
 const BATCH_TTL_SECONDS = 3600;
 /** how far past the show's running time a tap may be (clock skew, player buffering) */
 const CLOCK_SLACK_MS = 10_000;
-// The whole request in one round trip. Checks first (show live, viewer not banned, not
-// throttled, taps within the running time; an implausible batch is a strike), then a retried
-// batch gets its first answer (or BATCH_ID_REUSED if it now carries another number of taps),
-// then the viewer's pace across all their batches (below; a refusal is a strike too), and a
-// new batch is counted (INCRBY), ranked (ZINCRBY), remembered for an hour as
+/** A show's batches counted in one script call at most (so one call holds Redis ~1 ms at most). */
+const MAX_BATCHES_PER_CALL = 256;
+const SHOW_KEYS = 7;
+const COMMON_ARGS = 6;
+const BATCH_ARGS = 8;
+// A show's heart batches that arrived together (one turn of the event loop, up to
+// MAX_BATCHES_PER_CALL), counted in one script call: one round trip and a handful of Redis
+// commands per batch, instead of a call (and its ~15 commands) each. Batches are judged in
+// arrival order, each exactly as if it had come alone: checks first (show live, viewer not
+// banned, not throttled, taps within the running time; an implausible batch is a strike),
+// then a retried batch gets its first answer (or BATCH_ID_REUSED if it now carries another
+// number of taps), then the viewer's pace across all their batches (below; a refusal is a
+// strike too), and a new batch is counted, ranked, remembered for an hour as
 // `<total>#<accepted>` and noted as not yet in the analytics log (see HeartsLog).
 //
 // Pace: two leaky buckets of taps per viewer, in one key. The wall bucket drains at
@@ -29,59 +37,115 @@ const CLOCK_SLACK_MS = 10_000;
 // any positions fills the wall bucket, and an honest client (one batch per 1-3 s window,
 // positions moving with the show) never comes near either.
 //
-// All keys are the show's (one Redis Cluster slot); the platform-wide ban comes in as ARGV[11]
+// All keys are the show's (one Redis Cluster slot); the platform-wide ban comes in per batch
 // (see Bans), the show's own ban is read here with the same rule.
-// KEYS: status, startedAt, showBans, strikes, batch, total, rank, unlogged, pace
-// ARGV: userId, taps, ttl, nowMs, lastTap, maxStrikes, slackMs, refusal ('' = plausible so far),
-//       unloggedField, unloggedTail, globallyBanned (1/0), firstTap, maxPerSecond, burstTaps
+// KEYS: status, startedAt, showBans, strikes, total, rank, unlogged, then per batch: batch, pace
+// ARGV: nowMs, ttl, maxStrikes, slackMs, maxPerSecond, burstTaps, then per batch: userId, taps,
+//       lastTap, firstTap, refusal ('' = plausible so far), unloggedField, unloggedTail,
+//       globallyBanned (1/0)
+// Returns three strings per batch: outcome, detail, extra ('' where there is none).
 const COUNT = `
+local n = (#KEYS - ${SHOW_KEYS}) / 2
+local out = {}
 local status = redis.call('GET', KEYS[1])
-if not status then return {'missing'} end
-if status ~= 'live' then return {'status', status} end
-local now = tonumber(ARGV[4])
-if ARGV[11] == '1' then return {'banned'} end
-local untilMs = redis.call('HGET', KEYS[3], ARGV[1])
-if untilMs and (untilMs == '0' or tonumber(untilMs) > now) then return {'banned'} end
-if tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '0') >= tonumber(ARGV[6]) then return {'throttled'} end
-local refusal = ARGV[8]
-local n = tonumber(ARGV[2])
-local last = tonumber(ARGV[5])
+if status ~= 'live' then
+  for i = 1, n do
+    if status then out[#out + 1] = 'status'; out[#out + 1] = status else out[#out + 1] = 'missing'; out[#out + 1] = '' end
+    out[#out + 1] = ''
+  end
+  return out
+end
+local now = tonumber(ARGV[1])
+local ttl = ARGV[2]
+local maxStrikes = tonumber(ARGV[3])
+local slack = tonumber(ARGV[4])
+local rate = tonumber(ARGV[5])
+local cap = tonumber(ARGV[6])
 local started = tonumber(redis.call('GET', KEYS[2]) or '0')
-if refusal == '' and started > 0 and last > now - started + tonumber(ARGV[7]) then refusal = 'late' end
-if refusal ~= '' then
-  redis.call('HINCRBY', KEYS[4], ARGV[1], 1)
-  redis.call('EXPIRE', KEYS[4], 60)
-  return {'implausible', refusal}
+local users = {}
+for i = 1, n do users[i] = ARGV[${COMMON_ARGS} + (i - 1) * ${BATCH_ARGS} + 1] end
+local bans = redis.call('HMGET', KEYS[3], unpack(users))
+local strikeList = redis.call('HMGET', KEYS[4], unpack(users))
+local strikes = {}
+for i = 1, n do strikes[users[i]] = tonumber(strikeList[i] or '0') end
+local total = tonumber(redis.call('GET', KEYS[5]) or '0')
+local added = 0
+local unlogged = {}
+local struck = false
+local function strike(user)
+  redis.call('HINCRBY', KEYS[4], user, 1)
+  strikes[user] = strikes[user] + 1
+  struck = true
 end
-local prev = redis.call('GET', KEYS[5])
-if prev then
-  local total, accepted = string.match(prev, '^(%d+)#(%d+)$')
-  if accepted and tonumber(accepted) ~= n then return {'reused', accepted} end
-  return {'repeat', total or prev}
+local function one(i)
+  local a = ${COMMON_ARGS} + (i - 1) * ${BATCH_ARGS}
+  local user, taps, last, first = ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
+  local refusal = ARGV[a + 5]
+  if ARGV[a + 8] == '1' then return 'banned', '', '' end
+  local ban = bans[i]
+  if ban and (ban == '0' or tonumber(ban) > now) then return 'banned', '', '' end
+  if strikes[user] >= maxStrikes then return 'throttled', '', '' end
+  if refusal == '' and started > 0 and last > now - started + slack then refusal = 'late' end
+  if refusal ~= '' then
+    strike(user)
+    return 'implausible', refusal, ''
+  end
+  local batchKey, paceKey = KEYS[${SHOW_KEYS} + 2 * i - 1], KEYS[${SHOW_KEYS} + 2 * i]
+  local prev = redis.call('GET', batchKey)
+  if prev then
+    local was, accepted = string.match(prev, '^(%d+)#(%d+)$')
+    if accepted and tonumber(accepted) ~= taps then return 'reused', accepted, '' end
+    return 'repeat', was or prev, ''
+  end
+  local wl, wt, vl, vt = 0, now, 0, first
+  local pace = redis.call('GET', paceKey)
+  if pace then
+    local pa, pb, pc, pd = string.match(pace, '^([%d.]+)|(%d+)|([%d.]+)|(%d+)$')
+    if pa then wl, wt, vl, vt = tonumber(pa), tonumber(pb), tonumber(pc), tonumber(pd) end
+  end
+  wl = math.max(0, wl - math.max(0, now - wt) * rate / 1000)
+  vl = math.max(0, vl - math.max(0, last - vt) * rate / 1000)
+  if wl + taps > cap or vl + taps > cap then
+    strike(user)
+    local over = math.max(wl, vl) + taps - cap
+    return 'pace', (wl + taps > cap) and 'wall' or 'video', tostring(math.max(1, math.ceil(over / rate)))
+  end
+  redis.call('SET', paceKey, string.format('%.3f|%d|%.3f|%d', wl + taps, now, vl + taps, math.max(vt, last)), 'EX', 60)
+  added = added + taps
+  local after = total + added
+  redis.call('ZINCRBY', KEYS[6], taps, user)
+  redis.call('SET', batchKey, after .. '#' .. taps, 'EX', ttl)
+  unlogged[#unlogged + 1] = ARGV[a + 6]
+  unlogged[#unlogged + 1] = after .. '|' .. ARGV[a + 7]
+  return 'counted', tostring(after), ''
 end
-local rate = tonumber(ARGV[13])
-local cap = tonumber(ARGV[14])
-local wl, wt, vl, vt = 0, now, 0, tonumber(ARGV[12])
-local pace = redis.call('GET', KEYS[9])
-if pace then
-  local a, b, c, d = string.match(pace, '^([%d.]+)|(%d+)|([%d.]+)|(%d+)$')
-  if a then wl, wt, vl, vt = tonumber(a), tonumber(b), tonumber(c), tonumber(d) end
+for i = 1, n do
+  local o, d, e = one(i)
+  out[#out + 1] = o
+  out[#out + 1] = d
+  out[#out + 1] = e
 end
-wl = math.max(0, wl - math.max(0, now - wt) * rate / 1000)
-vl = math.max(0, vl - math.max(0, last - vt) * rate / 1000)
-if wl + n > cap or vl + n > cap then
-  redis.call('HINCRBY', KEYS[4], ARGV[1], 1)
-  redis.call('EXPIRE', KEYS[4], 60)
-  local over = math.max(wl, vl) + n - cap
-  return {'pace', (wl + n > cap) and 'wall' or 'video', tostring(math.max(1, math.ceil(over / rate)))}
+if struck then redis.call('EXPIRE', KEYS[4], 60) end
+if added > 0 then
+  redis.call('INCRBY', KEYS[5], added)
+  redis.call('HSET', KEYS[7], unpack(unlogged))
 end
-redis.call('SET', KEYS[9], string.format('%.3f|%d|%.3f|%d', wl + n, now, vl + n, math.max(vt, last)), 'EX', 60)
-local total = redis.call('INCRBY', KEYS[6], n)
-redis.call('ZINCRBY', KEYS[7], n, ARGV[1])
-redis.call('SET', KEYS[5], total .. '#' .. n, 'EX', ARGV[3])
-redis.call('HSET', KEYS[8], ARGV[9], total .. '|' .. ARGV[10])
-return {'counted', tostring(total)}
+return out
 `;
+
+type Outcome = [string, string?, string?];
+
+/** A batch waiting for its show's next script call. */
+interface Queued {
+  userId: string;
+  batchId: string;
+  taps: number[];
+  refusal: string;
+  unloggedTail: string;
+  globallyBanned: boolean;
+  done: (outcome: Outcome) => void;
+  failed: (err: unknown) => void;
+}
 
 export interface HeartsAnswer {
   batchId: string;
@@ -89,11 +153,12 @@ export interface HeartsAnswer {
   total: number;
 }
 
-type Outcome = [string, string?, string?];
-
 @Injectable()
 export class HeartsService implements OnModuleInit {
   private readonly refused: Counter<'reason'>;
+  /** show -> batches waiting for its next script call */
+  private queued = new Map<string, Queued[]>();
+  private flushing: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly redis: RedisService,
@@ -107,46 +172,22 @@ export class HeartsService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.redis.client.defineCommand('liveCountHearts', { numberOfKeys: 9, lua: COUNT });
+    // no numberOfKeys: each call passes its own count (the show's keys and two per batch)
+    this.redis.client.defineCommand('liveCountHeartBatches', { lua: COUNT });
   }
 
   /**
-   * Counts a viewer's batch of taps exactly once, in one Redis round trip; the analytics log
-   * gets it a few ms later (HeartsLog says what a crash in between can lose, and how the
-   * show-end flush recovers it). The same for every channel (HTTP, socket): refusals throw a
-   * HeartsError.
+   * Counts a viewer's batch of taps exactly once; the analytics log gets it a few ms later
+   * (HeartsLog says what a crash in between can lose, and how the show-end flush recovers it).
+   * The same for every channel (HTTP, sockets): refusals throw a HeartsError. Batches of a
+   * show that arrive in the same turn of the event loop share one Redis round trip (COUNT).
    */
   async tap(user: Principal, broadcastId: string, { batchId, taps }: HeartBatchDto): Promise<HeartsAnswer> {
-    const { keys, client } = this.redis;
     const now = Date.now();
     const refusal = implausibleTaps(taps, this.config.HEARTS_MAX_TAPS_PER_SECOND);
-    const run = client as unknown as { liveCountHearts(...args: (string | number)[]): Promise<Outcome> };
-    const globallyBanned = await this.bans.globallyBanned(user.sub, now);
-    const last = taps[taps.length - 1];
-    const [outcome, detail, extra] = await run.liveCountHearts(
-      keys.broadcast.status(broadcastId),
-      keys.broadcast.startedAt(broadcastId),
-      keys.broadcast.bans(broadcastId),
-      keys.broadcast.heartsStrikes(broadcastId),
-      keys.hearts.batch(broadcastId, user.sub, batchId),
-      keys.broadcast.hearts(broadcastId),
-      keys.broadcast.heartsRank(broadcastId),
-      keys.broadcast.heartsUnlogged(broadcastId),
-      keys.hearts.pace(broadcastId, user.sub),
-      user.sub,
-      taps.length,
-      BATCH_TTL_SECONDS,
-      now,
-      last,
-      this.config.HEARTS_MAX_STRIKES,
-      CLOCK_SLACK_MS,
-      refusal ?? '',
-      unloggedField(user.sub, batchId),
-      unloggedTail(now, taps),
-      globallyBanned ? 1 : 0,
-      taps[0],
-      this.config.HEARTS_MAX_TAPS_PER_SECOND,
-      this.config.HEARTS_MAX_TAPS_PER_SECOND * this.config.HEARTS_PACE_BURST_SECONDS,
+    const globallyBanned = this.bans.globallyBannedFromCopy(user.sub, now) ?? (await this.bans.globallyBanned(user.sub, now));
+    const [outcome, detail, extra] = await new Promise<Outcome>((done, failed) =>
+      this.enqueue(broadcastId, { userId: user.sub, batchId, taps, refusal: refusal ?? '', unloggedTail: unloggedTail(now, taps), globallyBanned, done, failed }),
     );
     switch (outcome) {
       case 'counted':
@@ -183,6 +224,51 @@ export class HeartsService implements OnModuleInit {
         this.refused.inc({ reason: 'implausible' });
         throw HeartsErrors.implausible(detail === 'late' ? 'taps: a position lies beyond the show running time' : (refusal ?? 'taps: implausible'));
     }
+  }
+
+  private enqueue(broadcastId: string, batch: Queued): void {
+    let list = this.queued.get(broadcastId);
+    if (!list) this.queued.set(broadcastId, (list = []));
+    list.push(batch);
+    if (list.length >= MAX_BATCHES_PER_CALL) {
+      this.queued.delete(broadcastId);
+      this.count(broadcastId, list);
+    } else {
+      this.flushing ??= setImmediate(() => this.flush());
+    }
+  }
+
+  /** Every show's waiting batches leave, one call per show. */
+  private flush(): void {
+    this.flushing = undefined;
+    const queued = this.queued;
+    this.queued = new Map();
+    for (const [broadcastId, list] of queued) this.count(broadcastId, list);
+  }
+
+  private count(broadcastId: string, list: Queued[]): void {
+    const { keys, client } = this.redis;
+    const maxPerSecond = this.config.HEARTS_MAX_TAPS_PER_SECOND;
+    const args: (string | number)[] = [
+      SHOW_KEYS + 2 * list.length,
+      keys.broadcast.status(broadcastId),
+      keys.broadcast.startedAt(broadcastId),
+      keys.broadcast.bans(broadcastId),
+      keys.broadcast.heartsStrikes(broadcastId),
+      keys.broadcast.hearts(broadcastId),
+      keys.broadcast.heartsRank(broadcastId),
+      keys.broadcast.heartsUnlogged(broadcastId),
+    ];
+    for (const b of list) args.push(keys.hearts.batch(broadcastId, b.userId, b.batchId), keys.hearts.pace(broadcastId, b.userId));
+    args.push(Date.now(), BATCH_TTL_SECONDS, this.config.HEARTS_MAX_STRIKES, CLOCK_SLACK_MS, maxPerSecond, maxPerSecond * this.config.HEARTS_PACE_BURST_SECONDS);
+    for (const b of list) {
+      args.push(b.userId, b.taps.length, b.taps[b.taps.length - 1], b.taps[0], b.refusal, unloggedField(b.userId, b.batchId), b.unloggedTail, b.globallyBanned ? 1 : 0);
+    }
+    const run = client as unknown as { liveCountHeartBatches(...args: (string | number)[]): Promise<string[]> };
+    run.liveCountHeartBatches(...args).then(
+      (out) => list.forEach((b, i) => b.done([out[3 * i], out[3 * i + 1], out[3 * i + 2]])),
+      (err: unknown) => list.forEach((b) => b.failed(err)),
+    );
   }
 
   async summary(broadcastId: string, limit: number) {

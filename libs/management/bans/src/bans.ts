@@ -56,8 +56,15 @@ export class Bans implements OnModuleInit, OnApplicationShutdown {
 
   /** Banned from every show? From the process's copy while it is fresh, else from Redis. */
   async globallyBanned(userId: string, now = Date.now()): Promise<boolean> {
-    if (now - this.loadedAt <= GLOBAL_BANS_MAX_AGE_MS) return banActive(this.global.get(userId), now);
-    return banActive(await this.redis.client.hget(this.redis.keys.globalBans(), userId), now);
+    return this.globallyBannedFromCopy(userId, now) ?? banActive(await this.redis.client.hget(this.redis.keys.globalBans(), userId), now);
+  }
+
+  /**
+   * The same answer from the process copy alone, without a promise (a hot path's check);
+   * `undefined` when the copy is too old to answer, and `globallyBanned` must ask Redis.
+   */
+  globallyBannedFromCopy(userId: string, now = Date.now()): boolean | undefined {
+    return now - this.loadedAt <= GLOBAL_BANS_MAX_AGE_MS ? banActive(this.global.get(userId), now) : undefined;
   }
 
   /** Banned from this show, or from every show. */
