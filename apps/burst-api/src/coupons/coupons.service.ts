@@ -8,29 +8,51 @@ import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { CouponErrors } from './coupons.errors';
 
-// Atomic: the viewer is not banned (from the show: its bans hash, in the same slot, with
-// Bans' rule; from every show: ARGV[4], Bans' process copy), the coupon is this show's,
-// exposed and inside its window, the viewer is under its limit and there is stock -> take
-// one. Redis runs it alone, so nothing is ever oversold, and a claim is one round trip.
+// Atomic, for the claims of one coupon that arrived together (one turn of the event loop, up
+// to MAX_CLAIMS_PER_CALL), judged one by one in arrival order exactly as if each came alone:
+// the viewer is not banned (from the show: its bans hash, in the same slot, with Bans' rule;
+// from every show: per claim, Bans' process copy), the coupon is this show's, exposed and
+// inside its window, the viewer is under its limit and there is stock -> take one. Redis runs
+// it alone, so nothing is ever oversold, and a claim costs a share of one round trip.
 // burst-api learns a coupon when management exposes it: to a viewer, a coupon it does not
 // know (never exposed, another show's, no such id) is simply not on offer (409).
+// KEYS: state, claims, showBans; ARGV: now, broadcastId, then per claim: userId, globallyBanned
+// Returns three per claim: outcome, remaining, ordinal (0 where there is none).
 const CLAIM = `
-local now = tonumber(ARGV[2])
-if ARGV[4] == '1' then return {'BANNED'} end
-local ban = redis.call('HGET', KEYS[3], ARGV[1])
-if ban and (ban == '0' or tonumber(ban) > now) then return {'BANNED'} end
-if redis.call('EXISTS', KEYS[1]) == 0 then return {'NOT_EXPOSED'} end
+local now = tonumber(ARGV[1])
+local n = (#ARGV - 2) / 2
+local out = {}
 local s = redis.call('HMGET', KEYS[1], 'broadcastId', 'exposed', 'remaining', 'perUser', 'validFrom', 'validUntil')
-if s[1] ~= ARGV[3] then return {'NOT_EXPOSED'} end
-if s[2] ~= '1' or now < tonumber(s[5]) or now > tonumber(s[6]) then return {'NOT_EXPOSED'} end
-local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-if mine >= tonumber(s[4]) then return {'ALREADY_CLAIMED'} end
+local offered = s[1] == ARGV[2] and s[2] == '1' and now >= tonumber(s[5]) and now <= tonumber(s[6])
+local perUser = tonumber(s[4])
 local remaining = tonumber(s[3])
-if remaining <= 0 then return {'SOLD_OUT'} end
-redis.call('HSET', KEYS[1], 'remaining', remaining - 1)
-redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
-return {'OK', remaining - 1, mine + 1}
+local took = 0
+for i = 1, n do
+  local user = ARGV[1 + 2 * i]
+  local outcome, mine = 'OK', 0
+  local ban = redis.call('HGET', KEYS[3], user)
+  if ARGV[2 + 2 * i] == '1' or (ban and (ban == '0' or tonumber(ban) > now)) then outcome = 'BANNED'
+  elseif not offered then outcome = 'NOT_EXPOSED'
+  else
+    mine = tonumber(redis.call('HGET', KEYS[2], user) or '0')
+    if mine >= perUser then outcome = 'ALREADY_CLAIMED'
+    elseif remaining <= 0 then outcome = 'SOLD_OUT'
+    else
+      remaining = remaining - 1
+      took = took + 1
+      redis.call('HINCRBY', KEYS[2], user, 1)
+    end
+  end
+  out[#out + 1] = outcome
+  out[#out + 1] = outcome == 'OK' and remaining or 0
+  out[#out + 1] = outcome == 'OK' and mine + 1 or 0
+end
+if took > 0 then redis.call('HSET', KEYS[1], 'remaining', remaining) end
+return out
 `;
+
+/** One coupon's claims in one script call at most (so one call holds Redis well under 1 ms). */
+const MAX_CLAIMS_PER_CALL = 256;
 
 // Gives a claim back when the broker would not take it -- unless the claims consumer already
 // persisted it. A failed publish is ambiguous (a timeout while the broker paused, an ack lost
@@ -45,11 +67,25 @@ redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
 return 1
 `;
 
-type Run = { liveClaimCoupon(...a: (string | number)[]): Promise<(string | number)[]>; liveUnclaimCoupon(...a: (string | number)[]): Promise<number> };
+type Run = { liveClaimCoupons(...a: (string | number)[]): Promise<(string | number)[]>; liveUnclaimCoupon(...a: (string | number)[]): Promise<number> };
+
+/** outcome, remaining, ordinal */
+type Taken = [string, number, number];
+
+/** A claim waiting for its coupon's next script call. */
+interface Queued {
+  userId: string;
+  globallyBanned: boolean;
+  done: (taken: Taken) => void;
+  failed: (err: unknown) => void;
+}
 
 @Injectable()
 export class CouponsService implements OnModuleInit {
   private readonly logger = new Logger(CouponsService.name);
+  /** `<show>/<coupon>` -> claims waiting for the coupon's next script call */
+  private queued = new Map<string, { broadcastId: string; couponId: string; claims: Queued[] }>();
+  private flushing: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly redis: RedisService,
@@ -58,20 +94,14 @@ export class CouponsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.redis.client.defineCommand('liveClaimCoupon', { numberOfKeys: 3, lua: CLAIM });
+    this.redis.client.defineCommand('liveClaimCoupons', { numberOfKeys: 3, lua: CLAIM });
     this.redis.client.defineCommand('liveUnclaimCoupon', { numberOfKeys: 3, lua: UNCLAIM });
   }
 
   /** 201 `{ claimId, remaining }` once Kafka has the claim; never oversold whatever the concurrency. */
   async claim(user: Principal, broadcastId: string, couponId: string): Promise<{ claimId: string; remaining: number }> {
-    const { keys, client } = this.redis;
-    const now = Date.now();
-    const globallyBanned = await this.bans.globallyBanned(user.sub, now);
-    const run = client as unknown as Run;
-    const state = keys.coupon.state(broadcastId, couponId);
-    const claims = keys.coupon.claims(broadcastId, couponId);
-    const showBans = keys.broadcast.bans(broadcastId);
-    const [outcome, remaining, ordinal] = await run.liveClaimCoupon(state, claims, showBans, user.sub, now, broadcastId, globallyBanned ? 1 : 0);
+    const globallyBanned = this.bans.globallyBannedFromCopy(user.sub) ?? (await this.bans.globallyBanned(user.sub));
+    const [outcome, remaining, ordinal] = await new Promise<Taken>((done, failed) => this.enqueue(broadcastId, couponId, { userId: user.sub, globallyBanned, done, failed }));
     if (outcome === 'BANNED') throw CouponErrors.banned();
     if (outcome === 'NOT_EXPOSED') throw CouponErrors.notExposed();
     if (outcome === 'ALREADY_CLAIMED') throw CouponErrors.alreadyClaimed();
@@ -85,18 +115,56 @@ export class CouponsService implements OnModuleInit {
         broadcastId: broadcastId,
         couponId,
         userId: user.sub,
-        ordinal: Number(ordinal),
-        remaining: Number(remaining),
+        ordinal,
+        remaining,
       });
     } catch (err) {
-      const gaveBack = await run.liveUnclaimCoupon(state, claims, keys.coupon.claimFate(broadcastId, claimId), user.sub, FATE_TTL_SECONDS);
+      const { keys, client } = this.redis;
+      const gaveBack = await (client as unknown as Run).liveUnclaimCoupon(
+        keys.coupon.state(broadcastId, couponId),
+        keys.coupon.claims(broadcastId, couponId),
+        keys.coupon.claimFate(broadcastId, claimId),
+        user.sub,
+        FATE_TTL_SECONDS,
+      );
       if (!gaveBack) {
         this.logger.warn(`claim publish reported a failure but the claim was persisted: it stands (${claimId})`);
-        return { claimId, remaining: Number(remaining) };
+        return { claimId, remaining };
       }
       this.logger.warn(`claim publish failed, giving the coupon back: ${err instanceof Error ? err.message : err}`);
       throw CouponErrors.unavailable();
     }
-    return { claimId, remaining: Number(remaining) };
+    return { claimId, remaining };
+  }
+
+  private enqueue(broadcastId: string, couponId: string, claim: Queued): void {
+    const key = `${broadcastId}/${couponId}`;
+    let entry = this.queued.get(key);
+    if (!entry) this.queued.set(key, (entry = { broadcastId, couponId, claims: [] }));
+    entry.claims.push(claim);
+    if (entry.claims.length >= MAX_CLAIMS_PER_CALL) {
+      this.queued.delete(key);
+      this.take(entry);
+    } else {
+      this.flushing ??= setImmediate(() => this.flush());
+    }
+  }
+
+  /** Every coupon's waiting claims leave, one call per coupon. */
+  private flush(): void {
+    this.flushing = undefined;
+    const queued = this.queued;
+    this.queued = new Map();
+    for (const entry of queued.values()) this.take(entry);
+  }
+
+  private take({ broadcastId, couponId, claims }: { broadcastId: string; couponId: string; claims: Queued[] }): void {
+    const { keys, client } = this.redis;
+    const args: (string | number)[] = [keys.coupon.state(broadcastId, couponId), keys.coupon.claims(broadcastId, couponId), keys.broadcast.bans(broadcastId), Date.now(), broadcastId];
+    for (const c of claims) args.push(c.userId, c.globallyBanned ? 1 : 0);
+    (client as unknown as Run).liveClaimCoupons(...args).then(
+      (out) => claims.forEach((c, i) => c.done([String(out[3 * i]), Number(out[3 * i + 1]), Number(out[3 * i + 2])])),
+      (err: unknown) => claims.forEach((c) => c.failed(err)),
+    );
   }
 }
