@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeOptionsFor } from '../lib/node-flags.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
@@ -59,7 +60,7 @@ export function benchRun(name, extraEnv = {}) {
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
     const child = spawn(process.execPath, [...profile, `dist/apps/${app}/apps/${app}/src/main.js`], {
       cwd: root,
-      env: { ...env, ...extra, PORT: String(port) },
+      env: { ...env, NODE_OPTIONS: nodeOptionsFor(app, env.NODE_OPTIONS), ...extra, PORT: String(port) },
       stdio: opts.logFile ? ['ignore', opts.logFile, opts.logFile] : ['ignore', 'ignore', 'inherit'],
     });
     const handle = { name: app, port, child, url: `http://127.0.0.1:${port}`, extra, opts };

@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeOptionsFor } from '../lib/node-flags.mjs';
 import { usage } from '../lib/usage.mjs';
 import { supervise } from './supervise.mjs';
 
@@ -103,7 +104,7 @@ async function main() {
       const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${name}/apps/${name}/src/main.js`], {
         cwd: root,
         // management-api seeds a demo show to play with and may send webhooks to local receivers (see README)
-        env: { LOG_PRETTY: 'true', SEED_DEMO: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost', ...process.env, PORT: String(port) },
+        env: { LOG_PRETTY: 'true', SEED_DEMO: 'true', WEBHOOK_ALLOWED_HOSTS: '127.0.0.1,localhost', ...process.env, NODE_OPTIONS: nodeOptionsFor(name), PORT: String(port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       pipe(child.stdout);

@@ -117,6 +117,12 @@ describe('every app with the default values', () => {
       expect(container.args).toEqual(['node', `dist/apps/${name}/apps/${name}/src/main.js`]);
     });
 
+    it('runs with the V8 flags the repository starts it with (tools/lib/node-flags.json)', () => {
+      const flags: string[] = JSON.parse(readFileSync(path.join(root, 'tools/lib/node-flags.json'), 'utf8'))[name] ?? [];
+      const nodeOptions = container.env.find((e: any) => e.name === 'NODE_OPTIONS')?.value;
+      expect(nodeOptions?.split(' ') ?? []).toEqual(flags);
+    });
+
     it('has a Service on that port', () => {
       const svc = find(docs, 'Service', full)!;
       expect(svc.spec.ports[0]).toMatchObject({ name: 'http', port: app.port, targetPort: 'http' });
