@@ -10,7 +10,9 @@
 // BENCH_TRANSPORT (socket: heart batches over burst-api's socket.io channel, one per viewer, as the
 // SDK sends them, and coupon claims over the claimers' sockets; ws: the same over burst-api's
 // plain websocket /v1/ws; http: POST /hearts and POST /claims),
-// BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_BASELINE_SECONDS (15), BENCH_REPLICAS
+// BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_CLAIM_RATE (claims offered per second in a
+// drop, 20000: every claimer within a quarter second, as a flash sale's first instant; the rate a
+// drop is answered at is claimers / (first claim sent to last answer)), BENCH_BASELINE_SECONDS (15), BENCH_REPLICAS
 // (burst-api processes, 2: as a Service spreads load over pods; each load process talks to one).
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -37,6 +39,7 @@ const params = {
   transport: process.env.BENCH_TRANSPORT ?? 'socket',
   couponStock: num('BENCH_COUPON_STOCK', 1000),
   claimers: num('BENCH_CLAIMERS', 5000),
+  claimRate: num('BENCH_CLAIM_RATE', 20_000),
   baselineSeconds: num('BENCH_BASELINE_SECONDS', 15),
   burstReplicas: num('BENCH_REPLICAS', 2),
 };
@@ -188,10 +191,21 @@ async function main() {
     schedule: [{ seconds: params.steadySeconds, rate: params.steadyBatchesPerSec }, { seconds: 1, rate: (params.steadyBatchesPerSec + spike) / 2 }, { seconds: params.spikeSeconds, rate: spike }],
   });
   // the claimers are set up now, so the drop starts on time
-  const claimsLoad = await load({ urls, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, transport: params.transport, schedule: [{ seconds: 1, rate: params.claimers }] });
+  const claimsLoad = await load({ urls, show, secret, mode: 'claims', couponId: coupon, users: params.claimers, transport: params.transport, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
   log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s; a coupon drop mid-spike`);
   const cpu = cpuSampler(burst.map((b) => b.child.pid));
   const loadCpu = cpuSampler(heartsLoad.pids);
+  // what else shares the two cores: Redis (every Lua call runs there) and the Kafka broker
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
+  const kafkaPid = (() => {
+    try {
+      return Number(readFileSync(path.join(root, process.env.LIVE_DATA_DIR ?? '.data', 'kafka', 'kafka.pid'), 'utf8').split('\n')[0].trim());
+    } catch {
+      return 0; // a broker this checkout did not start
+    }
+  })();
+  const redisCpu = cpuSampler([redisPid].filter(Boolean));
+  const kafkaCpu = cpuSampler([kafkaPid].filter(Boolean));
   const go = Date.now() + 100;
   const hearts = heartsLoad.go(go);
   await sleep(go + (params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000 - Date.now());
@@ -203,15 +217,19 @@ async function main() {
   const heartsResult = await hearts;
   cpu.stop();
   loadCpu.stop();
+  redisCpu.stop();
+  kafkaCpu.stop();
 
   // the same drop again with the servers to itself: what claims alone sustain
   const quiet = (await api(`/broadcasts/${show}/coupons`, { name: 'drop 2', discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
-  const aloneLoad = await load({ urls, show, secret, mode: 'claims', couponId: quiet, users: params.claimers, transport: params.transport, schedule: [{ seconds: 1, rate: params.claimers }] });
+  const aloneLoad = await load({ urls, show, secret, mode: 'claims', couponId: quiet, users: params.claimers, transport: params.transport, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
   await api(`/broadcasts/${show}/coupons/${quiet}/expose`);
   for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
   const cpuAlone = cpuSampler(burst.map((b) => b.child.pid));
+  const aloneLoadCpu = cpuSampler(aloneLoad.pids);
   const alone = await aloneLoad.go();
   cpuAlone.stop();
+  aloneLoadCpu.stop();
   const wonAlone = alone.statuses['201'] ?? 0;
 
   const redisTotal = Number(await redis.get(`live|${env.REDIS_PHASE}|broadcast:{${show}}:hearts`));
@@ -256,6 +274,9 @@ async function main() {
     cpuCores: Number((heldCpuSeconds / Math.max(1, held.length)).toFixed(2)),
     /** the heart load processes' CPU in cores while the spike was held (they share the machine) */
     loadCpuCores: Number((loadCpu.between(heldFrom, heldFrom + held.length * 1000) / Math.max(1, held.length)).toFixed(2)),
+    /** Redis and the Kafka broker, in cores, while the spike was held (0 where the process is not this machine's) */
+    redisCpuCores: Number((redisCpu.between(heldFrom, heldFrom + held.length * 1000) / Math.max(1, held.length)).toFixed(2)),
+    kafkaCpuCores: Number((kafkaCpu.between(heldFrom, heldFrom + held.length * 1000) / Math.max(1, held.length)).toFixed(2)),
     answeredPerSecond: heartsResult.perSecond,
     spikeTargetBatchesPerSec: spike,
     tapsPerSec: Math.round((batchesPerSec * heartsResult.taps) / Math.max(1, heartsResult.statuses['200'] ?? 0)),
@@ -275,6 +296,9 @@ async function main() {
       perSec: Math.round(params.claimers / alone.seconds),
       latencyMs: { p50: pct(alone.latencies, 50), p99: pct(alone.latencies, 99) },
       cpuMicrosPerClaim: Math.round((cpuAlone.total() * 1e6) / params.claimers),
+      /** the claimers' load processes, CPU µs per claim (they share the machine) */
+      loadCpuMicrosPerClaim: Math.round((aloneLoadCpu.total() * 1e6) / params.claimers),
+      offeredPerSec: params.claimRate,
       duringSpike: { perSec: Math.round(params.claimers / claimsSeconds), latencyMs: { p50: pct(claims.latencies, 50), p99: pct(claims.latencies, 99) } },
     },
     coupons: {
