@@ -18,9 +18,10 @@ export class AppConfig extends ConfigClass(
      */
     HEARTS_PACE_BURST_SECONDS: env.positiveInt(8),
     /**
-     * claims one viewer may send over burst-api's socket per COUPON_SOCKET_CLAIM_WINDOW_SECONDS,
-     * all shows together; more are refused (RATE_LIMITED with retryAfter). A claim is one per
-     * viewer and coupon anyway: this bounds what a client can make burst-api and Redis do.
+     * claims one viewer may send over burst-api's socket to one show per
+     * COUPON_SOCKET_CLAIM_WINDOW_SECONDS; more are refused (RATE_LIMITED with retryAfter). A claim
+     * is one per viewer and coupon anyway: this bounds what a client can make burst-api and Redis
+     * do. Counted in the claim's own script (a fixed window), so it costs no extra round trip.
      */
     COUPON_SOCKET_CLAIMS_PER_WINDOW: env.positiveInt(10),
     COUPON_SOCKET_CLAIM_WINDOW_SECONDS: env.positiveInt(10),

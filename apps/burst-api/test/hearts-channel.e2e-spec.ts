@@ -70,7 +70,7 @@ describe('hearts: socket channel and anti-cheat across batches', () => {
 
   it('judges each of many batches sent at the same moment on its own (they share Redis calls)', async () => {
     const { show } = await liveShow();
-    // a show's batches that arrive together are counted in one script call (up to 256 a call)
+    // a show's batches that arrive together are counted in shared script calls (up to 64 a call)
     const users = Array.from({ length: 300 }, (_, i) => `crowd-${i}-${randomUUID().slice(0, 6)}`);
     const crowd = await Promise.all(users.map((user) => connect(tokenFor(user, ['viewer']))));
     const troll = `troll-${randomUUID()}`;

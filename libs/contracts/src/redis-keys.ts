@@ -72,8 +72,8 @@ export function redisKeys(phase: string) {
       state: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:state`),
       /** hash userId -> claims so far */
       claims: (broadcastId: string, couponId: string) => tagged('coupon', broadcastId, `${couponId}:claims`),
-      /** one viewer's claims over burst-api's socket in the current window (all shows): the socket path's rate limit */
-      claimRate: (userId: string) => key('claim-rate', userId, 'window'),
+      /** one viewer's claims over burst-api's socket in a show, in the current window: the socket path's rate limit (checked in the claim's script) */
+      claimRate: (broadcastId: string, userId: string) => tagged('claim-rate', broadcastId, `${userId}:window`),
       /**
        * string `kept` | `void`: who decided a claim whose publish failed (burst-api gave the
        * stock back: `void`) or whose event was persisted or counted (the claims consumer or analytics: `kept`); first wins

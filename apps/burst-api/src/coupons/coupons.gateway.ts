@@ -1,13 +1,9 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Principal } from '@live/auth';
 import { BurstSocketEvents, CouponClaimAck } from '@live/contracts';
-import { RedisService } from '@live/redis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppConfig } from '../app.config';
 import { invalidParams, refusal } from '../realtime/ack';
 import { RealtimeServer } from '../realtime/realtime.server';
 import { ClaimParams } from './coupons.dto';
-import { CouponErrors } from './coupons.errors';
 import { CouponsService } from './coupons.service';
 
 const BROADCAST_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -28,29 +24,20 @@ function plainClaimParams(broadcastId: unknown, couponId: unknown): { success: t
  * `{ ok: true, claimId, remaining }` or a refusal with the HTTP route's code and field. Same
  * service as the HTTP route: one atomic Redis call (never oversold, the per-viewer limit holds
  * whichever channel a claim came by), then the claim in the Kafka log before the ack.
- * A viewer's socket claims are rate-limited (rate-limiter-flexible, a fixed window in one Redis
- * key, all shows and all burst-api replicas together); the HTTP route has its own guards.
+ * A viewer's socket claims to a show are rate-limited (COUPON_SOCKET_CLAIMS_PER_WINDOW: a fixed
+ * window in one Redis key, every burst-api replica together, counted in the claim's own script);
+ * the HTTP route has its own guards.
  */
 @Injectable()
 export class CouponsGateway implements OnModuleInit {
   private readonly logger = new Logger(CouponsGateway.name);
-  private limiter!: RateLimiterRedis;
 
   constructor(
     private readonly realtime: RealtimeServer,
     private readonly coupons: CouponsService,
-    private readonly redis: RedisService,
-    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    // the key comes whole from libs/contracts: no prefix of the library's own
-    this.limiter = new RateLimiterRedis({
-      storeClient: this.redis.client,
-      keyPrefix: '',
-      points: this.config.COUPON_SOCKET_CLAIMS_PER_WINDOW,
-      duration: this.config.COUPON_SOCKET_CLAIM_WINDOW_SECONDS,
-    });
     this.realtime.on(BurstSocketEvents.CouponClaim, (user, message) => this.claim(user, message));
   }
 
@@ -58,12 +45,8 @@ export class CouponsGateway implements OnModuleInit {
     const { broadcastId, couponId } = (typeof message === 'object' && message !== null ? message : {}) as { broadcastId?: unknown; couponId?: unknown };
     const params = plainClaimParams(broadcastId, couponId) ?? ClaimParams.safeParse({ id: broadcastId, couponId });
     if (!params.success) return invalidParams(params.error);
-    return this.limiter
-      .consume(this.redis.keys.coupon.claimRate(user.sub))
-      .catch((err: unknown) => {
-        throw err instanceof RateLimiterRes ? CouponErrors.rateLimited(Math.max(1, Math.ceil(err.msBeforeNext / 1000))) : err;
-      })
-      .then(() => this.coupons.claim(user, params.data.id, params.data.couponId))
+    return this.coupons
+      .claim(user, params.data.id, params.data.couponId, { limited: true })
       .then(
         (answer): CouponClaimAck => ({ ok: true, ...answer }),
         (err: unknown) => refusal(err, this.logger, 'coupon.claim'),

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Principal } from '@live/auth';
 import { Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
@@ -6,32 +6,51 @@ import { FATE_TTL_SECONDS } from '@live/burst-data-access';
 import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../app.config';
 import { CouponErrors } from './coupons.errors';
 
 // Atomic, for the claims of one coupon that arrived together (one turn of the event loop, up
 // to MAX_CLAIMS_PER_CALL), judged one by one in arrival order exactly as if each came alone:
-// the viewer is not banned (from the show: its bans hash, in the same slot, with Bans' rule;
-// from every show: per claim, Bans' process copy), the coupon is this show's, exposed and
-// inside its window, the viewer is under its limit and there is stock -> take one. Redis runs
-// it alone, so nothing is ever oversold, and a claim costs a share of one round trip.
+// a socket claim first counts against the viewer's window in the show (fixed window: the
+// first claim starts it; past `points` -> RATE_LIMITED until it ends), then the viewer is not
+// banned (from the show: its bans hash, in the same slot, with Bans' rule; from every show:
+// per claim, Bans' process copy), the coupon is this show's, exposed and inside its window,
+// the viewer is under its limit and there is stock -> take one. Redis runs it alone, so
+// nothing is ever oversold, and a claim costs a share of one round trip.
 // burst-api learns a coupon when management exposes it: to a viewer, a coupon it does not
 // know (never exposed, another show's, no such id) is simply not on offer (409).
-// KEYS: state, claims, showBans; ARGV: now, broadcastId, then per claim: userId, globallyBanned
-// Returns three per claim: outcome, remaining, ordinal (0 where there is none).
+// KEYS: state, claims, showBans, then per claim: its viewer's rate window
+// ARGV: now, broadcastId, points, windowMs, then per claim: userId, globallyBanned, limited (1/0)
+// Returns three per claim: outcome, remaining (ms to wait when RATE_LIMITED), ordinal (0 where none).
 const CLAIM = `
 local now = tonumber(ARGV[1])
-local n = (#ARGV - 2) / 2
+local points = tonumber(ARGV[3])
+local windowMs = ARGV[4]
+local n = (#ARGV - 4) / 3
 local out = {}
 local s = redis.call('HMGET', KEYS[1], 'broadcastId', 'exposed', 'remaining', 'perUser', 'validFrom', 'validUntil')
 local offered = s[1] == ARGV[2] and s[2] == '1' and now >= tonumber(s[5]) and now <= tonumber(s[6])
 local perUser = tonumber(s[4])
 local remaining = tonumber(s[3])
 local took = 0
-for i = 1, n do
-  local user = ARGV[1 + 2 * i]
-  local outcome, mine = 'OK', 0
+local function banned(user, everywhere)
+  if everywhere == '1' then return true end
   local ban = redis.call('HGET', KEYS[3], user)
-  if ARGV[2 + 2 * i] == '1' or (ban and (ban == '0' or tonumber(ban) > now)) then outcome = 'BANNED'
+  return ban and (ban == '0' or tonumber(ban) > now)
+end
+for i = 1, n do
+  local a = 4 + (i - 1) * 3
+  local user = ARGV[a + 1]
+  local outcome, left, mine = 'OK', 0, 0
+  local seen = 0
+  if ARGV[a + 3] == '1' then
+    seen = redis.call('INCR', KEYS[3 + i])
+    if seen == 1 then redis.call('PEXPIRE', KEYS[3 + i], windowMs) end
+  end
+  if seen > points then
+    outcome = 'RATE_LIMITED'
+    left = math.max(1, redis.call('PTTL', KEYS[3 + i]))
+  elseif banned(user, ARGV[a + 2]) then outcome = 'BANNED'
   elseif not offered then outcome = 'NOT_EXPOSED'
   else
     mine = tonumber(redis.call('HGET', KEYS[2], user) or '0')
@@ -40,19 +59,21 @@ for i = 1, n do
     else
       remaining = remaining - 1
       took = took + 1
+      left = remaining
+      mine = mine + 1
       redis.call('HINCRBY', KEYS[2], user, 1)
     end
   end
   out[#out + 1] = outcome
-  out[#out + 1] = outcome == 'OK' and remaining or 0
-  out[#out + 1] = outcome == 'OK' and mine + 1 or 0
+  out[#out + 1] = left
+  out[#out + 1] = outcome == 'OK' and mine or 0
 end
 if took > 0 then redis.call('HSET', KEYS[1], 'remaining', remaining) end
 return out
 `;
 
-/** One coupon's claims in one script call at most (so one call holds Redis well under 1 ms). */
-const MAX_CLAIMS_PER_CALL = 256;
+/** One coupon's claims in one script call at most (Redis runs one call at a time: see the hearts' bound). */
+const MAX_CLAIMS_PER_CALL = 128;
 
 // Gives a claim back when the broker would not take it -- unless the claims consumer already
 // persisted it. A failed publish is ambiguous (a timeout while the broker paused, an ack lost
@@ -76,6 +97,8 @@ type Taken = [string, number, number];
 interface Queued {
   userId: string;
   globallyBanned: boolean;
+  /** counts against the viewer's socket claim window (COUPON_SOCKET_CLAIMS_PER_WINDOW) */
+  limited: boolean;
   done: (taken: Taken) => void;
   failed: (err: unknown) => void;
 }
@@ -91,17 +114,20 @@ export class CouponsService implements OnModuleInit {
     private readonly redis: RedisService,
     private readonly kafka: KafkaService,
     private readonly bans: Bans,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
-    this.redis.client.defineCommand('liveClaimCoupons', { numberOfKeys: 3, lua: CLAIM });
+    // no numberOfKeys: each call passes its own count (the coupon's three and one per claim)
+    this.redis.client.defineCommand('liveClaimCoupons', { lua: CLAIM });
     this.redis.client.defineCommand('liveUnclaimCoupon', { numberOfKeys: 3, lua: UNCLAIM });
   }
 
   /** 201 `{ claimId, remaining }` once Kafka has the claim; never oversold whatever the concurrency. */
-  async claim(user: Principal, broadcastId: string, couponId: string): Promise<{ claimId: string; remaining: number }> {
+  async claim(user: Principal, broadcastId: string, couponId: string, { limited = false } = {}): Promise<{ claimId: string; remaining: number }> {
     const globallyBanned = this.bans.globallyBannedFromCopy(user.sub) ?? (await this.bans.globallyBanned(user.sub));
-    const [outcome, remaining, ordinal] = await new Promise<Taken>((done, failed) => this.enqueue(broadcastId, couponId, { userId: user.sub, globallyBanned, done, failed }));
+    const [outcome, remaining, ordinal] = await new Promise<Taken>((done, failed) => this.enqueue(broadcastId, couponId, { userId: user.sub, globallyBanned, limited, done, failed }));
+    if (outcome === 'RATE_LIMITED') throw CouponErrors.rateLimited(Math.max(1, Math.ceil(remaining / 1000)));
     if (outcome === 'BANNED') throw CouponErrors.banned();
     if (outcome === 'NOT_EXPOSED') throw CouponErrors.notExposed();
     if (outcome === 'ALREADY_CLAIMED') throw CouponErrors.alreadyClaimed();
@@ -160,8 +186,10 @@ export class CouponsService implements OnModuleInit {
 
   private take({ broadcastId, couponId, claims }: { broadcastId: string; couponId: string; claims: Queued[] }): void {
     const { keys, client } = this.redis;
-    const args: (string | number)[] = [keys.coupon.state(broadcastId, couponId), keys.coupon.claims(broadcastId, couponId), keys.broadcast.bans(broadcastId), Date.now(), broadcastId];
-    for (const c of claims) args.push(c.userId, c.globallyBanned ? 1 : 0);
+    const args: (string | number)[] = [3 + claims.length, keys.coupon.state(broadcastId, couponId), keys.coupon.claims(broadcastId, couponId), keys.broadcast.bans(broadcastId)];
+    for (const c of claims) args.push(keys.coupon.claimRate(broadcastId, c.userId));
+    args.push(Date.now(), broadcastId, this.config.COUPON_SOCKET_CLAIMS_PER_WINDOW, this.config.COUPON_SOCKET_CLAIM_WINDOW_SECONDS * 1000);
+    for (const c of claims) args.push(c.userId, c.globallyBanned ? 1 : 0, c.limited ? 1 : 0);
     (client as unknown as Run).liveClaimCoupons(...args).then(
       (out) => claims.forEach((c, i) => c.done([String(out[3 * i]), Number(out[3 * i + 1]), Number(out[3 * i + 2])])),
       (err: unknown) => claims.forEach((c) => c.failed(err)),
