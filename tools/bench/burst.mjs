@@ -166,6 +166,46 @@ async function baseline(adminUrl) {
   return { tapsPerSec: Math.round(done / params.baselineSeconds), latencyMs: { p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99) }, exact: counted === done };
 }
 
+/**
+ * burst-api's own latency histogram (message in to ack out, burst_socket_message_seconds),
+ * summed over the replicas: cumulative counts per `<channel> <event>` and bucket bound.
+ */
+async function serverHistogram(urls) {
+  const acc = {};
+  for (const url of urls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const m of text.matchAll(/^burst_socket_message_seconds_bucket\{([^}]*)\} (\d+)/gm)) {
+      const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+      const bucket = (acc[`${labels.channel} ${labels.event}`] ??= {});
+      bucket[labels.le] = (bucket[labels.le] ?? 0) + Number(m[2]);
+    }
+  }
+  return acc;
+}
+
+/** A quantile (ms) of what was observed between two histogram readings, linear within its bucket; '>5000' past the last bound. */
+function histogramQuantile(after, before, key, q) {
+  const a = after[key] ?? {};
+  const b = before[key] ?? {};
+  const bounds = Object.keys(a).sort((x, y) => (x === '+Inf' ? 1 : y === '+Inf' ? -1 : Number(x) - Number(y)));
+  const counts = bounds.map((le) => a[le] - (b[le] ?? 0));
+  const total = counts[counts.length - 1];
+  if (!total) return null;
+  const target = q * total;
+  let lower = 0;
+  let below = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    if (counts[i] >= target) {
+      if (bounds[i] === '+Inf') return `>${lower * 1000}`;
+      const upper = Number(bounds[i]);
+      return Number(((lower + ((upper - lower) * (target - below)) / Math.max(1, counts[i] - below)) * 1000).toFixed(1));
+    }
+    lower = Number(bounds[i]);
+    below = counts[i];
+  }
+  return null;
+}
+
 async function main() {
   log(`run ${runId}: ${JSON.stringify(params)}`);
   await prepare(['management-api', 'burst-api'], ['management-api', 'burst-api']);
@@ -206,6 +246,7 @@ async function main() {
   })();
   const redisCpu = cpuSampler([redisPid].filter(Boolean));
   const kafkaCpu = cpuSampler([kafkaPid].filter(Boolean));
+  const histogramBefore = await serverHistogram(urls);
   const go = Date.now() + 100;
   const hearts = heartsLoad.go(go);
   await sleep(go + (params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000 - Date.now());
@@ -225,11 +266,17 @@ async function main() {
   const aloneLoad = await load({ urls, show, secret, mode: 'claims', couponId: quiet, users: params.claimers, transport: params.transport, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
   await api(`/broadcasts/${show}/coupons/${quiet}/expose`);
   for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
+  const histogramSpike = await serverHistogram(urls);
   const cpuAlone = cpuSampler(burst.map((b) => b.child.pid));
   const aloneLoadCpu = cpuSampler(aloneLoad.pids);
   const alone = await aloneLoad.go();
   cpuAlone.stop();
   aloneLoadCpu.stop();
+  const histogramAlone = await serverHistogram(urls);
+  const channel = params.transport === 'ws' ? 'ws' : 'socket.io';
+  /** p50/p99 (ms) inside burst-api, message in to ack out (socket channels only; the rest of a client's latency is the network and the client's own wait for the cores) */
+  const server = (after, before, event) =>
+    params.transport === 'http' ? null : { p50: histogramQuantile(after, before, `${channel} ${event}`, 0.5), p99: histogramQuantile(after, before, `${channel} ${event}`, 0.99) };
   const wonAlone = alone.statuses['201'] ?? 0;
 
   const redisTotal = Number(await redis.get(`live|${env.REDIS_PHASE}|broadcast:{${show}}:hearts`));
@@ -281,6 +328,7 @@ async function main() {
     spikeTargetBatchesPerSec: spike,
     tapsPerSec: Math.round((batchesPerSec * heartsResult.taps) / Math.max(1, heartsResult.statuses['200'] ?? 0)),
     latencyMs: { p50: pct(heartsResult.latencies, 50), p95: pct(heartsResult.latencies, 95), p99: pct(heartsResult.latencies, 99) },
+    serverLatencyMs: server(histogramSpike, histogramBefore, 'hearts.batch'),
     errors,
     /** batches the schedule wanted sent that the client held back (20,000 in flight) */
     unsent: heartsResult.unsent,
@@ -295,11 +343,12 @@ async function main() {
     claims: {
       perSec: Math.round(params.claimers / alone.seconds),
       latencyMs: { p50: pct(alone.latencies, 50), p99: pct(alone.latencies, 99) },
+      serverLatencyMs: server(histogramAlone, histogramSpike, 'coupon.claim'),
       cpuMicrosPerClaim: Math.round((cpuAlone.total() * 1e6) / params.claimers),
       /** the claimers' load processes, CPU µs per claim (they share the machine) */
       loadCpuMicrosPerClaim: Math.round((aloneLoadCpu.total() * 1e6) / params.claimers),
       offeredPerSec: params.claimRate,
-      duringSpike: { perSec: Math.round(params.claimers / claimsSeconds), latencyMs: { p50: pct(claims.latencies, 50), p99: pct(claims.latencies, 99) } },
+      duringSpike: { perSec: Math.round(params.claimers / claimsSeconds), latencyMs: { p50: pct(claims.latencies, 50), p99: pct(claims.latencies, 99) }, serverLatencyMs: server(histogramSpike, histogramBefore, 'coupon.claim') },
     },
     coupons: {
       claimsPerSec: Math.round(params.claimers / claimsSeconds),

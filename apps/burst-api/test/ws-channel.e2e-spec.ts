@@ -112,6 +112,11 @@ describe('burst-api plain websocket channel', () => {
       accepted: 2,
       total: expected + 2,
     });
+
+    // burst-api's own time per message (in to ack out) is on /metrics, per channel and event
+    const metrics = await (await fetch(`${stack.burst.url}/metrics`)).text();
+    const count = Number(/^burst_socket_message_seconds_count\{[^}]*channel="ws",event="hearts\.batch"[^}]*\} (\d+)/m.exec(metrics)?.[1]);
+    expect(count).toBeGreaterThanOrEqual(6 * 4 * 2 + 1);
   });
 
   it('takes votes and claims with the same rules as the other channels', async () => {

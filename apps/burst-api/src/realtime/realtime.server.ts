@@ -3,8 +3,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Principal, bearerToken, verifyAccessTokenUntil } from '@live/auth';
 import { BURST_WS_PATH, BURST_WS_PROTOCOL } from '@live/contracts';
 import { CommonErrorCode } from '@live/errors';
+import { MetricsService } from '@live/metrics';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { Histogram } from 'prom-client';
 import { Server, Socket } from 'socket.io';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { AppConfig } from '../app.config';
@@ -18,6 +20,7 @@ export type BurstHandler = (user: Principal, message: unknown) => Promise<object
 /** a heart batch is at most 60 numbers; a vote or claim a few ids */
 const MAX_MESSAGE_BYTES = 16 * 1024;
 const MESSAGE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5];
 
 /**
  * burst-api's channels for a viewer's heart batches, votes and claims, on its HTTP port, both
@@ -41,10 +44,28 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   private wss?: WebSocketServer;
   private readonly handlers = new Map<string, BurstHandler>();
 
+  /** message in to ack out, per channel and event: what the server adds, whatever the network and the client do */
+  private readonly latency: Histogram<'channel' | 'event'>;
+  private readonly timers = new Map<string, (seconds: number) => void>();
+
   constructor(
     private readonly httpHost: HttpAdapterHost,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.latency = metrics.histogram('burst_socket_message_seconds', 'socket message received to ack sent, by channel and event', ['channel', 'event'], LATENCY_BUCKETS);
+  }
+
+  /** The histogram child of a channel's event, made once (a labelled observe hashes its labels each time). */
+  private timer(channel: 'socket.io' | 'ws', event: string): (seconds: number) => void {
+    const key = `${channel} ${event}`;
+    let observe = this.timers.get(key);
+    if (!observe) {
+      const child = this.latency.labels(channel, event);
+      this.timers.set(key, (observe = (seconds) => child.observe(seconds)));
+    }
+    return observe;
+  }
 
   /** Connections open on this process, both channels. */
   connectedCount(): number {
@@ -138,7 +159,12 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
           socket.disconnect(true);
           return;
         }
-        void this.dispatch(handler, socket.data.user, message).then((a) => ack(a));
+        const started = performance.now();
+        const observe = this.timer('socket.io', event);
+        void this.dispatch(handler, socket.data.user, message).then((a) => {
+          ack(a);
+          observe((performance.now() - started) / 1000);
+        });
       });
     }
   }
@@ -189,7 +215,12 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
         ws.close(4001, 'token expired');
         return;
       }
-      void this.dispatch(handler, user, data).then((ack) => send(ws, id, ack));
+      const started = performance.now();
+      const observe = this.timer('ws', event as string);
+      void this.dispatch(handler, user, data).then((ack) => {
+        send(ws, id, ack);
+        observe((performance.now() - started) / 1000);
+      });
     });
   }
 }

@@ -144,17 +144,11 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
     const schema = TopicSchemas[topic];
     const correlationId = currentCorrelationId();
     const checkAll = opts.check !== 'first';
+    // one headers object for the records that add none of their own (kafkajs only reads it)
+    const shared: IHeaders = { [KafkaHeaders.EventType]: topic, ...(correlationId ? { [KafkaHeaders.CorrelationId]: correlationId } : {}) };
     const messages: Message[] = records.map((r, i) => {
       const parsed = checkAll || i === 0 ? schema.parse(r.value) : r.value;
-      return {
-        key: r.key,
-        value: JSON.stringify(parsed),
-        headers: {
-          [KafkaHeaders.EventType]: topic,
-          ...(correlationId ? { [KafkaHeaders.CorrelationId]: correlationId } : {}),
-          ...r.headers,
-        },
-      };
+      return { key: r.key, value: JSON.stringify(parsed), headers: r.headers ? { ...shared, ...r.headers } : shared };
     });
     await this.sendRaw(this.topicName(topic), messages);
   }
