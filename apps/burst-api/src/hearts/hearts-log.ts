@@ -103,7 +103,8 @@ export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutd
     await this.kafka.publishMany(
       Topics.HeartsTapped,
       events.map((value) => ({ key: value.broadcastId, value })),
-      { check: fresh ? 'first' : 'each' },
+      // nobody waits on it: claims and votes, whose answers wait on their records, go first
+      { check: fresh ? 'first' : 'each', background: true },
     );
     // one HDEL per show: a show's keys share a cluster slot, different shows' may not
     const perShow = new Map<string, string[]>();

@@ -31,6 +31,28 @@ describe('GroupCommitSender', () => {
     await Promise.all(later);
   });
 
+  it('puts waiting callers ahead of background records, which fill the room left', async () => {
+    const { producer, requests, release } = fakeProducer();
+    const sender = new GroupCommitSender(producer, 3);
+    const first = sender.send('log', [{ value: 'h0' }], { background: true });
+    const logged = [sender.send('log', [{ value: 'h1' }, { value: 'h2' }], { background: true }), sender.send('log', [{ value: 'h3' }], { background: true })];
+    const claim = sender.send('claims', [{ value: 'c1' }]);
+    release();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    // the claim leaves first although it came last; the log's records follow in their order
+    expect(requests[1]).toEqual([
+      { topic: 'claims', values: ['c1'] },
+      { topic: 'log', values: ['h1', 'h2'] },
+    ]);
+    release();
+    await claim;
+    await new Promise((r) => setImmediate(r));
+    expect(requests[2]).toEqual([{ topic: 'log', values: ['h3'] }]);
+    release();
+    await Promise.all(logged);
+  });
+
   it('fails every caller of a failed request, and carries on with the next', async () => {
     let calls = 0;
     const producer = {

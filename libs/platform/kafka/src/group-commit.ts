@@ -12,9 +12,15 @@ interface Pending {
  * retries cannot reorder), and everything published meanwhile leaves together in the next
  * request. Under load each round trip carries many callers' records; when idle a record
  * leaves at once (no linger).
+ *
+ * `background` records (a log nobody waits on, such as the hearts log) fill what room the
+ * next request has after the others: a claim whose answer waits on its record must not queue
+ * behind thousands of heart batches. Order holds within each kind; a topic sends all its
+ * records as one kind or the other.
  */
 export class GroupCommitSender {
   private queue: Pending[] = [];
+  private background: Pending[] = [];
   private sending = false;
 
   constructor(
@@ -22,24 +28,34 @@ export class GroupCommitSender {
     private readonly maxRecordsPerRequest = 2_000,
   ) {}
 
-  send(topic: string, messages: Message[]): Promise<void> {
+  send(topic: string, messages: Message[], { background = false } = {}): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ topic, messages, resolve, reject });
+      (background ? this.background : this.queue).push({ topic, messages, resolve, reject });
       if (!this.sending) void this.loop();
     });
+  }
+
+  /** The next request's callers: the waiting ones first, then background ones while there is room. */
+  private next(): Pending[] {
+    const batch: Pending[] = [];
+    let records = 0;
+    for (const queue of [this.queue, this.background]) {
+      let taken = 0;
+      while (taken < queue.length && (batch.length === 0 || records + queue[taken].messages.length <= this.maxRecordsPerRequest)) {
+        batch.push(queue[taken]);
+        records += queue[taken].messages.length;
+        taken += 1;
+      }
+      queue.splice(0, taken);
+    }
+    return batch;
   }
 
   private async loop(): Promise<void> {
     this.sending = true;
     try {
-      while (this.queue.length > 0) {
-        const batch: Pending[] = [];
-        let records = 0;
-        while (this.queue.length > 0 && (batch.length === 0 || records + this.queue[0].messages.length <= this.maxRecordsPerRequest)) {
-          const next = this.queue.shift()!;
-          batch.push(next);
-          records += next.messages.length;
-        }
+      while (this.queue.length > 0 || this.background.length > 0) {
+        const batch = this.next();
         const byTopic = new Map<string, Message[]>();
         for (const p of batch) {
           const list = byTopic.get(p.topic) ?? byTopic.set(p.topic, []).get(p.topic)!;

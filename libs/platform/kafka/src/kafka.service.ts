@@ -137,9 +137,10 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
    * way out (a bad producer must fail loudly, not poison consumers); `check: 'first'` validates
    * only the first, for a hot path whose records are all built by the same typed code from
    * input already checked (the hearts log: thousands a second, where the check cost about as
-   * much as encoding the record).
+   * much as encoding the record). `background`: a log nobody waits on; its records fill what
+   * room a produce request has after those of callers that wait (see GroupCommitSender).
    */
-  async publishMany<T extends TopicName>(topic: T, records: PublishRecord<T>[], opts: { check?: 'each' | 'first' } = {}): Promise<void> {
+  async publishMany<T extends TopicName>(topic: T, records: PublishRecord<T>[], opts: { check?: 'each' | 'first'; background?: boolean } = {}): Promise<void> {
     if (records.length === 0) return;
     const schema = TopicSchemas[topic];
     const correlationId = currentCorrelationId();
@@ -150,14 +151,14 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
       const parsed = checkAll || i === 0 ? schema.parse(r.value) : r.value;
       return { key: r.key, value: JSON.stringify(parsed), headers: r.headers ? { ...shared, ...r.headers } : shared };
     });
-    await this.sendRaw(this.topicName(topic), messages);
+    await this.sendRaw(this.topicName(topic), messages, { background: opts.background });
   }
 
   /** For dead letters and tools: a physical topic name and ready-made messages. */
-  async sendRaw(physicalTopic: string, messages: Message[]): Promise<void> {
+  async sendRaw(physicalTopic: string, messages: Message[], { background = false } = {}): Promise<void> {
     const ms = this.options.publishTimeoutMs;
     await withTimeout(
-      this.sender.send(physicalTopic, messages),
+      this.sender.send(physicalTopic, messages, { background }),
       ms,
       () => new PublishTimeoutError(physicalTopic, ms),
     );
