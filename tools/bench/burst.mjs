@@ -20,6 +20,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { benchRun, freePort, num, percentile, root, sleep, writeResult } from './lib.mjs';
+import { NODE_FLAGS } from '../lib/node-flags.mjs';
 import { usage } from '../lib/usage.mjs';
 
 usage(import.meta.url);
@@ -61,9 +62,10 @@ const children = [];
 async function load(opts) {
   const per = Math.ceil(opts.users / params.loadProcesses);
   const workers = Array.from({ length: params.loadProcesses }, (_, w) => {
+    // the load allocates per message as burst-api does: the same young generation (node-flags.json)
     const worker = fork(path.join(root, 'tools/bench/burst-load.mjs'), [
       JSON.stringify({ ...opts, url: opts.urls[w % opts.urls.length], urls: undefined, users: per, userOffset: w * per, schedule: opts.schedule.map((s) => ({ ...s, rate: s.rate / params.loadProcesses })), runId }),
-    ]);
+    ], { execArgv: NODE_FLAGS['burst-api'] });
     children.push(worker);
     return worker;
   });
