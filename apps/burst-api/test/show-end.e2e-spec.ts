@@ -51,7 +51,8 @@ describe('show-end flush', () => {
     const users = Array.from({ length: 12 }, (_, i) => `fan-${i}-${randomUUID().slice(0, 4)}`);
     await Promise.all(users.flatMap((u, i) => [0, 1, 1].map((b) => viewer(u).post(`/v1/broadcasts/${show}/hearts`, { batchId: `b${b}`, taps: Array(1 + (i % 5)).fill(0).map((_, k) => k * 100) }))));
     await waitFor('coupon claimable', async () => (await viewer(users[0]).post(`/v1/broadcasts/${show}/coupons/${coupon}/claims`)).status === 201);
-    await Promise.all(users.slice(1, 6).map((u) => viewer(u).post(`/v1/broadcasts/${show}/coupons/${coupon}/claims`)));
+    const claims = await Promise.all(users.slice(1, 6).map((u) => viewer(u).post(`/v1/broadcasts/${show}/coupons/${coupon}/claims`)));
+    expect(claims.map((c) => `${c.status} ${c.body?.code ?? ''}`.trim())).toEqual(Array(5).fill('201'));
     await waitFor('poll open', async () => (await viewer(users[0]).post(`/v1/broadcasts/${show}/polls/${poll}/votes`, { option: 1 })).status === 201);
     await Promise.all(users.slice(1, 8).map((u, i) => viewer(u).post(`/v1/broadcasts/${show}/polls/${poll}/votes`, { option: i % 2 })));
 

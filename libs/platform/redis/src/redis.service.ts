@@ -71,6 +71,13 @@ export class RedisService implements OnApplicationBootstrap, OnApplicationShutdo
     const define = this.client.defineCommand.bind(this.client) as (name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }) => void;
     this.client.defineCommand = (name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }) => {
       if (this.started) throw new Error(`Redis script ${name} defined after start-up: define it in a constructor or onModuleInit`);
+      // A script whose calls give their own key count (no numberOfKeys) takes that count as its
+      // first argument. ioredis' auto-pipelining routes a command on a cluster by its first
+      // argument, so it sent such calls with whatever node the number hashes to, in a pipeline
+      // with that node's other commands: answered CROSSSLOT-style errors now and then (a claim's
+      // 500 in the cluster pass). They go unpipelined, routed by their real keys; callers
+      // already send one such call for many requests.
+      if (definition.numberOfKeys === undefined && this.client instanceof Cluster) this.client.options.autoPipeliningIgnoredCommands?.push(name);
       define(name, definition);
     };
   }

@@ -10,6 +10,7 @@ describe(`RedisService (${testEnv().redisClusterNodes ? 'Redis Cluster' : 'singl
   const redis = new RedisService({ url: env.redisUrl, phase: env.redisPhase, connectionName: 'redis-int-spec', clusterNodes: env.redisClusterNodes });
   const k = redis.keys;
   const newShow = () => `s-${randomUUID()}`;
+  redis.client.defineCommand('liveSpecTouchAll', { lua: "for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[1]) end return #KEYS" });
 
   afterAll(() => redis.onApplicationShutdown());
 
@@ -48,6 +49,19 @@ describe(`RedisService (${testEnv().redisClusterNodes ? 'Redis Cluster' : 'singl
       ...keys,
     );
     expect(touched).toEqual(['live', '3', '1']);
+  });
+
+  it('routes a script whose calls give their own key count by its keys, among other commands of the tick', async () => {
+    // defined as the burst scripts are: no numberOfKeys, the count is each call's first argument
+    const shows = Array.from({ length: 24 }, newShow);
+    const results = await Promise.all(
+      shows.flatMap((show) => {
+        const keys = [k.broadcast.status(show), k.hearts.batch(show, 'u1', 'b1'), k.hearts.batch(show, 'u2', 'b2')];
+        const run = (redis.client as unknown as { liveSpecTouchAll(...a: (string | number)[]): Promise<number> }).liveSpecTouchAll;
+        return [run.call(redis.client, keys.length, ...keys, 'x'), redis.client.set(k.broadcast.hearts(show), '1'), redis.client.get(k.broadcast.status(show))];
+      }),
+    );
+    expect(results.filter((_, i) => i % 3 === 0)).toEqual(shows.map(() => 3));
   });
 
   it('writes a batch spanning shows per slot, and reads across shows with single commands', async () => {
