@@ -7,6 +7,7 @@ import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../app.config';
+import { TurnBatches } from '../shared/turn-batches';
 import { CouponErrors } from './coupons.errors';
 
 // Atomic, for the claims of one coupon that arrived together (one turn of the event loop, up
@@ -99,16 +100,13 @@ interface Queued {
   globallyBanned: boolean;
   /** counts against the viewer's socket claim window (COUPON_SOCKET_CLAIMS_PER_WINDOW) */
   limited: boolean;
-  done: (taken: Taken) => void;
-  failed: (err: unknown) => void;
 }
 
 @Injectable()
 export class CouponsService implements OnModuleInit {
   private readonly logger = new Logger(CouponsService.name);
-  /** `<show>/<coupon>` -> claims waiting for the coupon's next script call */
-  private queued = new Map<string, { broadcastId: string; couponId: string; claims: Queued[] }>();
-  private flushing: NodeJS.Immediate | undefined;
+  /** a coupon's claims of one event-loop turn (key `<show>/<coupon>`), taken in one script call */
+  private readonly batches = new TurnBatches<Queued, Taken>(MAX_CLAIMS_PER_CALL, (key, claims) => this.take(key, claims));
 
   constructor(
     private readonly redis: RedisService,
@@ -126,7 +124,7 @@ export class CouponsService implements OnModuleInit {
   /** 201 `{ claimId, remaining }` once Kafka has the claim; never oversold whatever the concurrency. */
   async claim(user: Principal, broadcastId: string, couponId: string, { limited = false } = {}): Promise<{ claimId: string; remaining: number }> {
     const globallyBanned = this.bans.globallyBannedFromCopy(user.sub) ?? (await this.bans.globallyBanned(user.sub));
-    const [outcome, remaining, ordinal] = await new Promise<Taken>((done, failed) => this.enqueue(broadcastId, couponId, { userId: user.sub, globallyBanned, limited, done, failed }));
+    const [outcome, remaining, ordinal] = await this.batches.add(`${broadcastId}/${couponId}`, { userId: user.sub, globallyBanned, limited });
     if (outcome === 'RATE_LIMITED') throw CouponErrors.rateLimited(Math.max(1, Math.ceil(remaining / 1000)));
     if (outcome === 'BANNED') throw CouponErrors.banned();
     if (outcome === 'NOT_EXPOSED') throw CouponErrors.notExposed();
@@ -163,36 +161,13 @@ export class CouponsService implements OnModuleInit {
     return { claimId, remaining };
   }
 
-  private enqueue(broadcastId: string, couponId: string, claim: Queued): void {
-    const key = `${broadcastId}/${couponId}`;
-    let entry = this.queued.get(key);
-    if (!entry) this.queued.set(key, (entry = { broadcastId, couponId, claims: [] }));
-    entry.claims.push(claim);
-    if (entry.claims.length >= MAX_CLAIMS_PER_CALL) {
-      this.queued.delete(key);
-      this.take(entry);
-    } else {
-      this.flushing ??= setImmediate(() => this.flush());
-    }
-  }
-
-  /** Every coupon's waiting claims leave, one call per coupon. */
-  private flush(): void {
-    this.flushing = undefined;
-    const queued = this.queued;
-    this.queued = new Map();
-    for (const entry of queued.values()) this.take(entry);
-  }
-
-  private take({ broadcastId, couponId, claims }: { broadcastId: string; couponId: string; claims: Queued[] }): void {
+  private take(key: string, claims: Queued[]): Promise<Taken[]> {
+    const [broadcastId, couponId] = key.split('/'); // neither id holds a '/'
     const { keys, client } = this.redis;
     const args: (string | number)[] = [3 + claims.length, keys.coupon.state(broadcastId, couponId), keys.coupon.claims(broadcastId, couponId), keys.broadcast.bans(broadcastId)];
     for (const c of claims) args.push(keys.coupon.claimRate(broadcastId, c.userId));
     args.push(Date.now(), broadcastId, this.config.COUPON_SOCKET_CLAIMS_PER_WINDOW, this.config.COUPON_SOCKET_CLAIM_WINDOW_SECONDS * 1000);
     for (const c of claims) args.push(c.userId, c.globallyBanned ? 1 : 0, c.limited ? 1 : 0);
-    (client as unknown as Run).liveClaimCoupons(...args).then(
-      (out) => claims.forEach((c, i) => c.done([String(out[3 * i]), Number(out[3 * i + 1]), Number(out[3 * i + 2])])),
-      (err: unknown) => claims.forEach((c) => c.failed(err)),
-    );
+    return (client as unknown as Run).liveClaimCoupons(...args).then((out) => claims.map((_, i): Taken => [String(out[3 * i]), Number(out[3 * i + 1]), Number(out[3 * i + 2])]));
   }
 }

@@ -7,6 +7,7 @@ import { MetricsService } from '@live/metrics';
 import { RedisService } from '@live/redis';
 import { Counter } from 'prom-client';
 import { AppConfig } from '../app.config';
+import { TurnBatches } from '../shared/turn-batches';
 import { HeartsLog, heartsEventId, unloggedField, unloggedTail } from './hearts-log';
 import { HeartBatchDto } from './hearts.dto';
 import { HeartsErrors } from './hearts.errors';
@@ -146,8 +147,6 @@ interface Queued {
   refusal: string;
   unloggedTail: string;
   globallyBanned: boolean;
-  done: (outcome: Outcome) => void;
-  failed: (err: unknown) => void;
 }
 
 export interface HeartsAnswer {
@@ -159,9 +158,8 @@ export interface HeartsAnswer {
 @Injectable()
 export class HeartsService implements OnModuleInit {
   private readonly refused: Counter<'reason'>;
-  /** show -> batches waiting for its next script call */
-  private queued = new Map<string, Queued[]>();
-  private flushing: NodeJS.Immediate | undefined;
+  /** a show's batches of one event-loop turn, counted in one script call */
+  private readonly batches = new TurnBatches<Queued, Outcome>(MAX_BATCHES_PER_CALL, (broadcastId, list) => this.count(broadcastId, list));
 
   constructor(
     private readonly redis: RedisService,
@@ -189,9 +187,7 @@ export class HeartsService implements OnModuleInit {
     const now = Date.now();
     const refusal = implausibleTaps(taps, this.config.HEARTS_MAX_TAPS_PER_SECOND);
     const globallyBanned = this.bans.globallyBannedFromCopy(user.sub, now) ?? (await this.bans.globallyBanned(user.sub, now));
-    const [outcome, detail, extra] = await new Promise<Outcome>((done, failed) =>
-      this.enqueue(broadcastId, { userId: user.sub, batchId, taps, refusal: refusal ?? '', unloggedTail: unloggedTail(now, taps), globallyBanned, done, failed }),
-    );
+    const [outcome, detail, extra] = await this.batches.add(broadcastId, { userId: user.sub, batchId, taps, refusal: refusal ?? '', unloggedTail: unloggedTail(now, taps), globallyBanned });
     switch (outcome) {
       case 'counted':
         this.log.append({
@@ -229,27 +225,7 @@ export class HeartsService implements OnModuleInit {
     }
   }
 
-  private enqueue(broadcastId: string, batch: Queued): void {
-    let list = this.queued.get(broadcastId);
-    if (!list) this.queued.set(broadcastId, (list = []));
-    list.push(batch);
-    if (list.length >= MAX_BATCHES_PER_CALL) {
-      this.queued.delete(broadcastId);
-      this.count(broadcastId, list);
-    } else {
-      this.flushing ??= setImmediate(() => this.flush());
-    }
-  }
-
-  /** Every show's waiting batches leave, one call per show. */
-  private flush(): void {
-    this.flushing = undefined;
-    const queued = this.queued;
-    this.queued = new Map();
-    for (const [broadcastId, list] of queued) this.count(broadcastId, list);
-  }
-
-  private count(broadcastId: string, list: Queued[]): void {
+  private count(broadcastId: string, list: Queued[]): Promise<Outcome[]> {
     const { keys, client } = this.redis;
     const maxPerSecond = this.config.HEARTS_MAX_TAPS_PER_SECOND;
     const args: (string | number)[] = [
@@ -268,10 +244,7 @@ export class HeartsService implements OnModuleInit {
       args.push(b.userId, b.taps.length, b.taps[b.taps.length - 1], b.taps[0], b.refusal, unloggedField(b.userId, b.batchId), b.unloggedTail, b.globallyBanned ? 1 : 0);
     }
     const run = client as unknown as { liveCountHeartBatches(...args: (string | number)[]): Promise<string[]> };
-    run.liveCountHeartBatches(...args).then(
-      (out) => list.forEach((b, i) => b.done([out[3 * i], out[3 * i + 1], out[3 * i + 2]])),
-      (err: unknown) => list.forEach((b) => b.failed(err)),
-    );
+    return run.liveCountHeartBatches(...args).then((out) => list.map((_, i): Outcome => [out[3 * i], out[3 * i + 1], out[3 * i + 2]]));
   }
 
   async summary(broadcastId: string, limit: number) {
