@@ -137,18 +137,21 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
    * way out (a bad producer must fail loudly, not poison consumers); `check: 'first'` validates
    * only the first, for a hot path whose records are all built by the same typed code from
    * input already checked (the hearts log: thousands a second, where the check cost about as
-   * much as encoding the record). `background`: a log nobody waits on; its records fill what
-   * room a produce request has after those of callers that wait (see GroupCommitSender).
+   * much as encoding the record); `check: 'none'` leaves it to the caller, which checks a
+   * sample of its own (the hearts log: a record of many batches, checked with its first).
+   * `background`: a log nobody waits on; its records fill what room a produce request has after
+   * those of callers that wait (see GroupCommitSender).
    */
-  async publishMany<T extends TopicName>(topic: T, records: PublishRecord<T>[], opts: { check?: 'each' | 'first'; background?: boolean } = {}): Promise<void> {
+  async publishMany<T extends TopicName>(topic: T, records: PublishRecord<T>[], opts: { check?: 'each' | 'first' | 'none'; background?: boolean } = {}): Promise<void> {
     if (records.length === 0) return;
     const schema = TopicSchemas[topic];
     const correlationId = currentCorrelationId();
-    const checkAll = opts.check !== 'first';
+    const checkAll = opts.check === undefined || opts.check === 'each';
+    const checkFirst = opts.check === 'first';
     // one headers object for the records that add none of their own (kafkajs only reads it)
     const shared: IHeaders = { [KafkaHeaders.EventType]: topic, ...(correlationId ? { [KafkaHeaders.CorrelationId]: correlationId } : {}) };
     const messages: Message[] = records.map((r, i) => {
-      const parsed = checkAll || i === 0 ? schema.parse(r.value) : r.value;
+      const parsed = checkAll || (checkFirst && i === 0) ? schema.parse(r.value) : r.value;
       return { key: r.key, value: JSON.stringify(parsed), headers: r.headers ? { ...shared, ...r.headers } : shared };
     });
     await this.sendRaw(this.topicName(topic), messages, { background: opts.background });

@@ -74,6 +74,19 @@ describe('platform kafka (real broker)', () => {
     await expect(service.publish(Topics.ChatAccepted, 'b', bad)).rejects.toThrow();
   });
 
+  it('checks every record by default, the first with `first`, none with `none` (the caller checked)', async () => {
+    const good = chatAccepted('c');
+    const bad = { ...chatAccepted('c'), text: '' };
+    const records = (values: object[]) => values.map((value) => ({ key: 'c', value: value as typeof good }));
+    await expect(service.publishMany(Topics.ChatAccepted, records([good, bad]))).rejects.toThrow();
+    await expect(service.publishMany(Topics.ChatAccepted, records([bad, good]), { check: 'first' })).rejects.toThrow();
+    // what the hot path trades: a later record is not checked
+    await service.publishMany(Topics.ChatAccepted, records([good, bad]), { check: 'first' });
+    await service.publishMany(Topics.ChatAccepted, records([bad]), { check: 'none' });
+    const msgs = await readTopic(`${prefix}${Topics.ChatAccepted}`, (m) => m.filter((x) => x.key?.toString() === 'c').length >= 3);
+    expect(msgs.filter((x) => x.key?.toString() === 'c')).toHaveLength(3);
+  });
+
   it('consumes in batches, dead-letters bad records with the reason, and commits', async () => {
     const handled: ConsumedEvent<typeof Topics.BroadcastLifecycle>[] = [];
     const poisonId = randomUUID();
