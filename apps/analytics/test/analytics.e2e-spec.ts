@@ -47,7 +47,7 @@ describe('analytics', () => {
     const kafkaAdmin = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
     await kafkaAdmin.connect();
     try {
-      const topics = [Topics.ChatAccepted, Topics.ChatSampled, Topics.HeartsTapped, Topics.CouponClaimed, Topics.PollVoted, Topics.ViewerPresence].map((t) => `${env.topicPrefix}${t}`);
+      const topics = [Topics.ChatAccepted, Topics.ChatSampled, Topics.HeartsTapped, Topics.HeartsTappedV2, Topics.CouponClaimed, Topics.PollVoted, Topics.ViewerPresence].map((t) => `${env.topicPrefix}${t}`);
       await waitFor('aggregator caught up', async () => {
         const committed = await kafkaAdmin.fetchOffsets({ groupId: `${env.topicPrefix}analytics.aggregate`, topics });
         for (const { topic, partitions } of committed) {

@@ -56,8 +56,23 @@ export class ShowStream {
     });
   }
 
+  private taps = 0;
+
+  /**
+   * A heart batch: as burst-api writes it (a `burst.hearts.tapped.v2` record; each third record
+   * holds this batch and the one before it), or, every fifth, as a replica of the last
+   * version wrote it (a v1 record per batch) during an upgrade.
+   */
   tap(userId: string, at: number, taps: number[]): void {
-    this.push(Topics.HeartsTapped, at, { userId, batchId: randomUUID().slice(0, 8), taps, totalAfter: 0 }, (bump) => bump('hearts', taps.length));
+    const n = this.taps++;
+    const batch = this.push(Topics.HeartsTapped, at, { userId, batchId: randomUUID().slice(0, 8), taps, totalAfter: 0 }, (bump) => bump('hearts', taps.length));
+    if (n % 5 !== 4) {
+      this.events.pop();
+      const { broadcastId, ...item } = batch;
+      const last = this.events[this.events.length - 1];
+      if (n % 3 === 2 && last?.topic === Topics.HeartsTappedV2) (last.value.batches as unknown[]).push(item);
+      else this.events.push({ topic: Topics.HeartsTappedV2, key: this.show, value: { eventId: randomUUID(), occurredAt: new Date(at).toISOString(), broadcastId, batches: [item] } });
+    }
     this.hearts.set(userId, (this.hearts.get(userId) ?? 0) + taps.length);
     for (const t of taps) this.heatmap.set(Math.floor(t / 1000), (this.heatmap.get(Math.floor(t / 1000)) ?? 0) + 1);
   }

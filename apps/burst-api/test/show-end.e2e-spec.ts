@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Topics, redisKeys } from '@live/contracts';
+import { HeartsTappedV2, Topics, heartBatchesOf, redisKeys } from '@live/contracts';
 import { AppProcess, Http, http, recordJson, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -109,11 +109,11 @@ describe('show-end flush', () => {
     const logged: { userId: string; batchId: string; taps: number[]; totalAfter: number }[] = [];
     const consumer = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `${env.topicPrefix}relog-${randomUUID()}` });
     await consumer.connect();
-    await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.HeartsTapped}`, fromBeginning: true });
+    await consumer.subscribe({ topic: `${env.topicPrefix}${Topics.HeartsTappedV2}`, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        const e = recordJson<(typeof logged)[number] & { broadcastId?: string }>(message.value);
-        if (e?.broadcastId === show) logged.push(e);
+        const record = recordJson<HeartsTappedV2>(message.value);
+        if (record?.broadcastId === show) logged.push(...heartBatchesOf(record));
       },
     });
     expect((await seller.post(`/v1/broadcasts/${show}/end`)).status).toBe(200);

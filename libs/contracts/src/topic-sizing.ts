@@ -12,6 +12,7 @@ export const TopicPartitions: Partial<Record<TopicName, number>> = {
   // the hot paths of a flash sale: chat lines, hearts, claims, votes
   'chat.message.accepted.v1': 24,
   'burst.hearts.tapped.v1': 24,
+  'burst.hearts.tapped.v2': 24,
   'burst.coupon.claimed.v1': 12,
   'burst.poll.voted.v1': 12,
   'presence.viewer.changed.v1': 12,

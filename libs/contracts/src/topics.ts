@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BroadcastLifecycleV1 } from './events/broadcast';
 import { ChatAcceptedV1, ChatWindowSampledV1 } from './events/chat';
 import { BroadcastChatSettingsV1 } from './events/chat-settings';
-import { CouponClaimedV1, HeartsTappedV1, PollVotedV1 } from './events/burst';
+import { CouponClaimedV1, HeartsTappedV1, HeartsTappedV2, PollVotedV1 } from './events/burst';
 import { CommerceDailyReportV1, CouponRedeemedV1 } from './events/commerce';
 import { ModerationActionV1 } from './events/moderation';
 import { OverlayChangedV1 } from './events/overlay';
@@ -20,7 +20,10 @@ export const Topics = {
   OverlayChanged: 'broadcast.overlay.changed.v1',
   ModerationAction: 'moderation.action.taken.v1',
   ChatSettings: 'broadcast.chat-settings.changed.v1',
+  /** a record per heart batch: no longer written (v2 is); analytics still reads it, for records older replicas wrote during an upgrade */
   HeartsTapped: 'burst.hearts.tapped.v1',
+  /** a record per show and few ms of a burst-api process, holding its batches (what burst-api writes) */
+  HeartsTappedV2: 'burst.hearts.tapped.v2',
   CouponClaimed: 'burst.coupon.claimed.v1',
   PollVoted: 'burst.poll.voted.v1',
   ChatSampled: 'chat.window.sampled.v1',
@@ -42,6 +45,7 @@ export const TopicSchemas = {
   [Topics.ModerationAction]: ModerationActionV1,
   [Topics.ChatSettings]: BroadcastChatSettingsV1,
   [Topics.HeartsTapped]: HeartsTappedV1,
+  [Topics.HeartsTappedV2]: HeartsTappedV2,
   [Topics.CouponClaimed]: CouponClaimedV1,
   [Topics.PollVoted]: PollVotedV1,
   [Topics.ChatSampled]: ChatWindowSampledV1,

@@ -21,11 +21,14 @@ export interface Increments {
   counted: Map<string, number>;
 }
 
-type Countable = Exclude<TopicName, typeof Topics.BroadcastLifecycle | typeof Topics.OverlayChanged | typeof Topics.ModerationAction | typeof Topics.ChatSettings | typeof Topics.EncoderIngest | typeof Topics.EncoderHealth | typeof Topics.StreamKeyRotated | typeof Topics.DailyReport>;
+type Countable = Exclude<TopicName, typeof Topics.HeartsTappedV2 | typeof Topics.BroadcastLifecycle | typeof Topics.OverlayChanged | typeof Topics.ModerationAction | typeof Topics.ChatSettings | typeof Topics.EncoderIngest | typeof Topics.EncoderHealth | typeof Topics.StreamKeyRotated | typeof Topics.DailyReport>;
 
 type CountedEvent = { [T in Countable]: { topic: T; value: TopicPayloads[T] } }[Countable];
 
-/** The topics analytics aggregates (lifecycle is read for show status, not counted). */
+/**
+ * The topics analytics counts event by event (lifecycle is read for show status, not counted;
+ * a `burst.hearts.tapped.v2` record is counted as the v1 events of its batches).
+ */
 export const COUNTED_TOPICS = [Topics.ChatAccepted, Topics.ChatSampled, Topics.HeartsTapped, Topics.CouponClaimed, Topics.PollVoted, Topics.ViewerPresence] as const satisfies readonly Countable[];
 
 /**

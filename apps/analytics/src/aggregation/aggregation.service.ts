@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Topics } from '@live/contracts';
+import { Topics, heartBatchesOf } from '@live/contracts';
 import { AnalyticsRepository } from '@live/analytics-data-access';
 import { BurstFates } from '@live/burst-data-access';
 import { ConsumedEvent } from '@live/kafka';
@@ -8,7 +8,7 @@ import { RedisService } from '@live/redis';
 import { AppConfig } from '../app.config';
 import { COUNTED_TOPICS, InputEvent, fold, keysOf } from './aggregation.plan';
 
-export const AGGREGATED_TOPICS = [...COUNTED_TOPICS, Topics.BroadcastLifecycle] as const;
+export const AGGREGATED_TOPICS = [...COUNTED_TOPICS, Topics.HeartsTappedV2, Topics.BroadcastLifecycle] as const;
 export type AggregatedTopic = (typeof AGGREGATED_TOPICS)[number];
 type Topic = AggregatedTopic;
 /** unique-viewer HyperLogLogs outlive their show by a week (the final report keeps the count) */
@@ -73,6 +73,11 @@ export class AggregationService implements OnApplicationBootstrap, OnApplication
     let viewersSeen = false;
     for (const e of events) {
       if (e.topic === Topics.BroadcastLifecycle) continue;
+      if (e.topic === Topics.HeartsTappedV2 && 'batches' in e.value) {
+        // a show's batches in one record: each counted (and deduped) as its own v1 event
+        for (const value of heartBatchesOf(e.value)) counted.push({ topic: Topics.HeartsTapped, value, timestamp: e.timestamp });
+        continue;
+      }
       counted.push({ topic: e.topic, value: e.value, timestamp: e.timestamp });
       // a HyperLogLog ignores repeats: no dedupe needed, and it is written before the commit
       if (e.topic === Topics.ViewerPresence && 'viewerId' in e.value && e.value.change === 'joined') {

@@ -190,10 +190,9 @@ export class HeartsService implements OnModuleInit {
     const [outcome, detail, extra] = await this.batches.add(broadcastId, { userId: user.sub, batchId, taps, refusal: refusal ?? '', unloggedTail: unloggedTail(now, taps), globallyBanned });
     switch (outcome) {
       case 'counted':
-        this.log.append({
+        this.log.append(broadcastId, {
           eventId: heartsEventId(broadcastId, user.sub, batchId),
           occurredAt: new Date(now).toISOString(),
-          broadcastId: broadcastId,
           userId: user.sub,
           batchId,
           taps,
