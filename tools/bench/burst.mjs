@@ -74,7 +74,12 @@ async function load(opts) {
     worker.once('exit', (code) => reject(new Error(`load process exited ${code} while setting up`)));
   })));
   const go = (at = Date.now() + 100) => collect(workers, at);
-  return { go, pids: workers.map((w) => w.pid) };
+  /** the viewers leave (their sockets close) once the phases they share the cores with are measured */
+  const close = () => Promise.all(workers.map((worker) => (worker.exitCode !== null ? undefined : new Promise((resolve) => {
+    worker.once('exit', resolve);
+    worker.send({ close: true });
+  }))));
+  return { go, close, pids: workers.map((w) => w.pid) };
 }
 
 function collect(workers, at) {
@@ -262,6 +267,7 @@ async function main() {
   loadCpu.stop();
   redisCpu.stop();
   kafkaCpu.stop();
+  await Promise.all([heartsLoad.close(), claimsLoad.close()]);
 
   // the same drop again with the servers to itself: what claims alone sustain
   const quiet = (await api(`/broadcasts/${show}/coupons`, { name: 'drop 2', discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
@@ -274,6 +280,7 @@ async function main() {
   const alone = await aloneLoad.go();
   cpuAlone.stop();
   aloneLoadCpu.stop();
+  await aloneLoad.close();
   const histogramAlone = await serverHistogram(urls);
   const channel = params.transport === 'ws' ? 'ws' : 'socket.io';
   /** p50/p99 (ms) inside burst-api, message in to ack out (socket channels only; the rest of a client's latency is the network and the client's own wait for the cores) */
