@@ -65,7 +65,7 @@ async function load(opts) {
     // the load allocates per message as burst-api does: the same young generation (node-flags.json)
     const worker = fork(path.join(root, 'tools/bench/burst-load.mjs'), [
       JSON.stringify({ ...opts, url: opts.urls[w % opts.urls.length], urls: undefined, users: per, userOffset: w * per, schedule: opts.schedule.map((s) => ({ ...s, rate: s.rate / params.loadProcesses })), runId }),
-    ], { execArgv: NODE_FLAGS['burst-api'] });
+    ], { execArgv: [...NODE_FLAGS['burst-api'], ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE, 'load')}`] : [])] });
     children.push(worker);
     return worker;
   });
