@@ -90,7 +90,7 @@ export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutd
    * A batch this old still in the unlogged hash was not taken by the log: its produce request
    * has answered or timed out (KAFKA_PUBLISH_TIMEOUT_MS) by then, twice over. It was 2 s: in a
    * spike with the cores full the log's requests took longer than that, so every replica
-   * published batches again that were still on their way (2% of burst-api's CPU in the profile).
+   * published batches again that were still on their way (~3% of burst-api's busy time in the profile).
    */
   private readonly relogAfterMs: number;
 
