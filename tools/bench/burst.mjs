@@ -14,13 +14,12 @@
 // drop, 20000: every claimer within a quarter second, as a flash sale's first instant; the rate a
 // drop is answered at is claimers / (first claim sent to last answer)), BENCH_BASELINE_SECONDS (15), BENCH_REPLICAS
 // (burst-api processes, 2: as a Service spreads load over pods; each load process talks to one).
-import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { benchRun, freePort, num, percentile, root, sleep, writeResult } from './lib.mjs';
-import { NODE_FLAGS } from '../lib/node-flags.mjs';
+import { cpuSampler, load as loadWith } from './burst-driver.mjs';
 import { usage } from '../lib/usage.mjs';
 
 usage(import.meta.url);
@@ -54,88 +53,7 @@ const pct = (sorted, p) => {
   return v === null ? null : Number(v.toFixed(1));
 };
 const children = [];
-
-/**
- * Starts the load processes and waits until each is set up (tokens, sockets); `go()` starts
- * their schedules at one moment and resolves with the merged results.
- */
-async function load(opts) {
-  const per = Math.ceil(opts.users / params.loadProcesses);
-  const workers = Array.from({ length: params.loadProcesses }, (_, w) => {
-    // the load allocates per message as burst-api does: the same young generation (node-flags.json)
-    const worker = fork(path.join(root, 'tools/bench/burst-load.mjs'), [
-      JSON.stringify({ ...opts, url: opts.urls[w % opts.urls.length], urls: undefined, users: per, userOffset: w * per, schedule: opts.schedule.map((s) => ({ ...s, rate: s.rate / params.loadProcesses })), runId }),
-    ], { execArgv: [...NODE_FLAGS['burst-api'], ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE, 'load')}`] : [])] });
-    children.push(worker);
-    return worker;
-  });
-  await Promise.all(workers.map((worker) => new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('exit', (code) => reject(new Error(`load process exited ${code} while setting up`)));
-  })));
-  const go = (at = Date.now() + 100) => collect(workers, at);
-  /** the viewers leave (their sockets close) once the phases they share the cores with are measured */
-  const close = () => Promise.all(workers.map((worker) => (worker.exitCode !== null ? undefined : new Promise((resolve) => {
-    worker.once('exit', resolve);
-    worker.send({ close: true });
-  }))));
-  return { go, close, pids: workers.map((w) => w.pid) };
-}
-
-function collect(workers, at) {
-  const results = workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)));
-  for (const worker of workers) worker.send({ go: at });
-  return Promise.all(results).then((parts) => ({
-    statuses: parts.reduce((acc, p) => {
-      for (const [k, v] of Object.entries(p.statuses)) acc[k] = (acc[k] ?? 0) + v;
-      return acc;
-    }, {}),
-    latencies: parts.flatMap((p) => p.latencies).sort((a, b) => a - b),
-    taps: parts.reduce((n, p) => n + p.taps, 0),
-    unsent: parts.reduce((n, p) => n + p.unsent, 0),
-    held: parts.reduce((n, p) => n + (p.held ?? 0), 0),
-    started: Math.min(...parts.map((p) => p.started)),
-    seconds: Math.max(...parts.map((p) => p.seconds)),
-    perSecond: parts.reduce((acc, p) => {
-      p.perSecond.forEach((n, i) => (acc[i] = (acc[i] ?? 0) + n));
-      return acc;
-    }, []),
-  }));
-}
-
-/**
- * CPU seconds (user + system) of processes, from /proc, sampled every 250 ms: `between(a, b)`
- * interpolates the total at two wall-clock moments, `total()` is first to last sample.
- */
-function cpuSampler(pids) {
-  const tick = 100; // USER_HZ: /proc/<pid>/stat counts in 1/100 s on Linux
-  const last = new Map();
-  const read = () => pids.reduce((sum, pid) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      last.set(pid, (Number(fields[11]) + Number(fields[12])) / tick);
-    } catch {
-      // the process has exited: its last reading stands
-    }
-    return sum + (last.get(pid) ?? 0);
-  }, 0);
-  const samples = [{ t: Date.now(), cpu: read() }];
-  const timer = setInterval(() => samples.push({ t: Date.now(), cpu: read() }), 250);
-  const at = (t) => {
-    const i = samples.findIndex((s) => s.t >= t);
-    if (i <= 0) return i === 0 ? samples[0].cpu : samples[samples.length - 1].cpu;
-    const [a, b] = [samples[i - 1], samples[i]];
-    return a.cpu + ((b.cpu - a.cpu) * (t - a.t)) / Math.max(1, b.t - a.t);
-  };
-  return {
-    stop: () => {
-      clearInterval(timer);
-      samples.push({ t: Date.now(), cpu: read() });
-    },
-    between: (from, to) => at(to) - at(from),
-    total: () => samples[samples.length - 1].cpu - samples[0].cpu,
-  };
-}
+const load = (opts) => loadWith(opts, { loadProcesses: params.loadProcesses, runId, children });
 
 // The baseline: a plain HTTP server that does one UPDATE per tap in Postgres.
 async function baseline(adminUrl) {
@@ -381,7 +299,7 @@ async function main() {
     result,
     baseline: base,
     ratio: base.tapsPerSec ? Number((result.tapsPerSec / base.tapsPerSec).toFixed(2)) : null,
-  }, (o) => ({ ...o, result: { ...o.result, statuses: undefined } }));
+  }, (o) => ({ ...o, result: { ...o.result, statuses: undefined }}));
 
   for (const c of children) c.kill('SIGTERM');
   await dbc.end();
