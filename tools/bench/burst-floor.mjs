@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// npm run bench:burst-floor -- what bench:burst's load costs against a server that does nothing:
+// the same viewers (tools/bench/burst-load.mjs, the same schedule: steady, then 30x within a
+// second, held), and the same coupon drop, sent to echo servers (tools/bench/burst-echo.mjs:
+// burst-api's socket layers, each message answered at once, no Redis, no Kafka). Everything
+// on the same cores, as in bench:burst. What it prints is the floor under bench:burst's figures
+// on this machine: the most batches a second, the least latency and CPU per message that any
+// server behind one socket per viewer can show here. Writes bench/results/burst-floor.json.
+// Traffic goes to 127.0.0.1 only.
+//
+// Settings (env), as bench:burst's: BENCH_RATE (500; the spike is 30x), BENCH_STEADY_SECONDS (10),
+// BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2), BENCH_USERS (the spike rate),
+// BENCH_TRANSPORT (socket or ws; default socket), BENCH_CLAIMERS (5000), BENCH_CLAIM_RATE (20000),
+// BENCH_REPLICAS (echo processes, 2).
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { num, percentile, root, writeResult } from './lib.mjs';
+import { cpuSampler, load as loadWith } from './burst-driver.mjs';
+import { NODE_FLAGS } from '../lib/node-flags.mjs';
+import { usage } from '../lib/usage.mjs';
+
+usage(import.meta.url);
+
+const params = {
+  steadyBatchesPerSec: num('BENCH_RATE', 500),
+  spikeFactor: 30,
+  steadySeconds: num('BENCH_STEADY_SECONDS', 10),
+  spikeSeconds: num('BENCH_SECONDS', 60),
+  loadProcesses: num('BENCH_WORKERS', 2),
+  users: num('BENCH_USERS', num('BENCH_RATE', 500) * 30),
+  transport: process.env.BENCH_TRANSPORT ?? 'socket',
+  claimers: num('BENCH_CLAIMERS', 5000),
+  claimRate: num('BENCH_CLAIM_RATE', 20_000),
+  replicas: num('BENCH_REPLICAS', 2),
+};
+if (!['socket', 'ws'].includes(params.transport)) {
+  console.error(`BENCH_TRANSPORT must be socket or ws, not ${JSON.stringify(params.transport)} (the floor is of the socket channels)`);
+  process.exit(2);
+}
+const runId = `floor${Date.now().toString(36)}`;
+const log = (msg) => console.log(`[bench:burst-floor ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+const children = [];
+const load = (opts) => loadWith(opts, { loadProcesses: params.loadProcesses, runId, children });
+const pct = (sorted, p) => {
+  const v = percentile(sorted, p);
+  return v === null ? null : Number(v.toFixed(1));
+};
+
+function echo() {
+  // burst-api's node flags (tools/lib/node-flags.json), so the young generation is the same
+  const child = fork(path.join(root, 'tools/bench/burst-echo.mjs'), [], { execArgv: NODE_FLAGS['burst-api'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.once('message', ({ port }) => resolve({ pid: child.pid, url: `http://127.0.0.1:${port}` }));
+    child.once('exit', (code) => reject(new Error(`echo server exited ${code} while starting`)));
+  });
+}
+
+async function main() {
+  log(`run ${runId}: ${JSON.stringify(params)}`);
+  const servers = await Promise.all(Array.from({ length: params.replicas }, echo));
+  const urls = servers.map((s) => s.url);
+  const spike = params.steadyBatchesPerSec * params.spikeFactor;
+  // the load signs its viewers' tokens; the echo servers do not read them
+  const common = { urls, show: `floor-${runId}`, secret: 'floor', transport: params.transport };
+
+  log(`hearts over ${params.transport}: ${params.users} viewers connecting`);
+  const heartsLoad = await load({
+    ...common, mode: 'hearts', users: params.users, startedAt: Date.now(),
+    schedule: [{ seconds: params.steadySeconds, rate: params.steadyBatchesPerSec }, { seconds: 1, rate: (params.steadyBatchesPerSec + spike) / 2 }, { seconds: params.spikeSeconds, rate: spike }],
+  });
+  log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s`);
+  const cpu = cpuSampler(servers.map((s) => s.pid));
+  const loadCpu = cpuSampler(heartsLoad.pids);
+  const hearts = await heartsLoad.go();
+  cpu.stop();
+  loadCpu.stop();
+  await heartsLoad.close();
+  const held = hearts.perSecond.slice(params.steadySeconds + 1, params.steadySeconds + 1 + params.spikeSeconds);
+  const heldFrom = hearts.started + (params.steadySeconds + 1) * 1000;
+  const heldBatches = held.reduce((a, b) => a + b, 0);
+  const seconds = Math.max(1, held.length);
+
+  log(`a coupon drop: ${params.claimers} claimers at ${params.claimRate}/s`);
+  const claimsLoad = await load({ ...common, mode: 'claims', couponId: '00000000-0000-4000-8000-000000000000', users: params.claimers, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
+  const claimsCpu = cpuSampler(servers.map((s) => s.pid));
+  const claimsLoadCpu = cpuSampler(claimsLoad.pids);
+  const claims = await claimsLoad.go();
+  claimsCpu.stop();
+  claimsLoadCpu.stop();
+  await claimsLoad.close();
+
+  const result = {
+    transport: params.transport,
+    batchesPerSec: Math.round(heldBatches / seconds),
+    spikeTargetBatchesPerSec: spike,
+    /** the echo servers' CPU (user + system, every process) per batch answered while the spike was held */
+    cpuMicrosPerBatch: heldBatches ? Math.round((cpu.between(heldFrom, heldFrom + seconds * 1000) * 1e6) / heldBatches) : null,
+    cpuCores: Number((cpu.between(heldFrom, heldFrom + seconds * 1000) / seconds).toFixed(2)),
+    loadCpuCores: Number((loadCpu.between(heldFrom, heldFrom + seconds * 1000) / seconds).toFixed(2)),
+    answeredPerSecond: hearts.perSecond,
+    latencyMs: { p50: pct(hearts.latencies, 50), p95: pct(hearts.latencies, 95), p99: pct(hearts.latencies, 99) },
+    unsent: hearts.unsent,
+    held: hearts.held,
+    statuses: hearts.statuses,
+    claims: {
+      perSec: Math.round(params.claimers / claims.seconds),
+      latencyMs: { p50: pct(claims.latencies, 50), p99: pct(claims.latencies, 99) },
+      cpuMicrosPerClaim: Math.round((claimsCpu.total() * 1e6) / params.claimers),
+      loadCpuMicrosPerClaim: Math.round((claimsLoadCpu.total() * 1e6) / params.claimers),
+      offeredPerSec: params.claimRate,
+      statuses: claims.statuses,
+    },
+  };
+  writeResult('burst-floor', { params, result });
+  for (const c of children) c.kill('SIGTERM');
+  process.exit(0);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+main().catch((err) => {
+  console.error(`[bench:burst-floor] failed: ${err.stack ?? err}`);
+  for (const c of children) c.kill('SIGKILL');
+  process.exit(1);
+});
