@@ -13,7 +13,10 @@
 // BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_CLAIM_RATE (claims offered per second in a
 // drop, 20000: every claimer within a quarter second, as a flash sale's first instant; the rate a
 // drop is answered at is claimers / (first claim sent to last answer)), BENCH_BASELINE_SECONDS (15), BENCH_REPLICAS
-// (burst-api processes, 2: as a Service spreads load over pods; each load process talks to one).
+// (burst-api processes, 2: as a Service spreads load over pods; each load process talks to one),
+// BENCH_FLOOR (1: at the end, the same load against servers that do nothing, bench:burst-floor, so
+// the result says what of each figure is burst-api's and what the sockets' on this machine; 0: not).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -54,6 +57,21 @@ const pct = (sorted, p) => {
 };
 const children = [];
 const load = (opts) => loadWith(opts, { loadProcesses: params.loadProcesses, runId, children });
+
+/**
+ * The same load against servers with burst-api's socket layers and nothing behind them
+ * (bench:burst-floor, in a process of its own after everything here is idle): the most batches
+ * a second and the least latency and CPU per message any server can show on this machine.
+ */
+function runFloor() {
+  log('floor: the same load against echo servers (bench:burst-floor)');
+  // not profiled: BENCH_PROFILE is for burst-api's run, and a profiler would slow the floor
+  const floorEnv = { ...process.env, BENCH_TRANSPORT: params.transport };
+  delete floorEnv.BENCH_PROFILE;
+  execFileSync(process.execPath, [path.join(root, 'tools/bench/burst-floor.mjs')], { cwd: root, stdio: 'inherit', env: floorEnv });
+  const { result } = JSON.parse(readFileSync(path.join(root, 'bench/results/burst-floor.json'), 'utf8'));
+  return result;
+}
 
 // The baseline: a plain HTTP server that does one UPDATE per tap in Postgres.
 async function baseline(adminUrl) {
@@ -294,12 +312,20 @@ async function main() {
   const base = await baseline(env.DATABASE_URL);
   log(`baseline: ${JSON.stringify(base)}`);
 
+  const floor = process.env.BENCH_FLOOR === '0' || params.transport === 'http' ? null : runFloor();
+
   writeResult('burst', {
     params,
     result,
     baseline: base,
     ratio: base.tapsPerSec ? Number((result.tapsPerSec / base.tapsPerSec).toFixed(2)) : null,
-  }, (o) => ({ ...o, result: { ...o.result, statuses: undefined }}));
+    floor,
+    /** burst-api's CPU per message over the floor's: what its work (Redis, the log, checks) costs */
+    overFloor: floor && {
+      cpuMicrosPerBatch: result.cpuMicrosPerBatch - floor.cpuMicrosPerBatch,
+      cpuMicrosPerClaim: result.claims.cpuMicrosPerClaim - floor.claims.cpuMicrosPerClaim,
+    },
+  }, (o) => ({ ...o, result: { ...o.result, statuses: undefined }, floor: o.floor && { ...o.floor, answeredPerSecond: undefined, statuses: undefined } }));
 
   for (const c of children) c.kill('SIGTERM');
   await dbc.end();
