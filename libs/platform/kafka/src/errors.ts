@@ -48,10 +48,24 @@ export function isTransient(err: unknown): boolean {
   return e?.cause !== undefined && e.cause !== err ? isTransient(e.cause) : false;
 }
 
+/**
+ * `promise`, or `onTimeout()` once `ms` have passed without it settling. The bound counts only
+ * after one more poll for I/O: in a busy process a timer fires late, and Node runs due timers
+ * before it reads the sockets, so an answer that came in meanwhile (a broker's ack of a claim,
+ * sitting in the socket while the process was busy) would lose to the timer: a claim in the log
+ * refused BROKER_UNAVAILABLE and its coupon given back. The rejection waits for setImmediate,
+ * which runs after the poll that delivers such an answer.
+ */
 export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout;
+  let afterPoll: NodeJS.Immediate | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
+    timer = setTimeout(() => {
+      afterPoll = setImmediate(() => reject(onTimeout()));
+    }, ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+    if (afterPoll) clearImmediate(afterPoll);
+  });
 }
