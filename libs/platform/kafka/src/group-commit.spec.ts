@@ -53,6 +53,35 @@ describe('GroupCommitSender', () => {
     await Promise.all(logged);
   });
 
+  it('counts the room in bytes as well: a request never carries more than the bound, except one caller alone', async () => {
+    const { producer, requests, release } = fakeProducer();
+    const sender = new GroupCommitSender(producer, 2_000, 10);
+    const first = sender.send('log', [{ value: 'aaaa' }], { background: true });
+    const rest = [
+      sender.send('log', [{ value: 'bbbb' }], { background: true }),
+      sender.send('log', [{ key: 'k', value: 'ccccc' }], { background: true }),
+      sender.send('log', [{ value: 'd'.repeat(20) }], { background: true }),
+      sender.send('claims', [{ value: 'c1' }]),
+    ];
+    release();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    // the claim (2 bytes) first, then what fits in the 8 left: 'bbbb'; 'k' + 'ccccc' would make 12
+    expect(requests[1]).toEqual([
+      { topic: 'claims', values: ['c1'] },
+      { topic: 'log', values: ['bbbb'] },
+    ]);
+    release();
+    await new Promise((r) => setImmediate(r));
+    expect(requests[2]).toEqual([{ topic: 'log', values: ['ccccc'] }]);
+    release();
+    await new Promise((r) => setImmediate(r));
+    // larger than the bound alone: it still goes, by itself
+    expect(requests[3]).toEqual([{ topic: 'log', values: ['d'.repeat(20)] }]);
+    release();
+    await Promise.all(rest);
+  });
+
   it('fails every caller of a failed request, and carries on with the next', async () => {
     let calls = 0;
     const producer = {

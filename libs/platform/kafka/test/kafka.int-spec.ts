@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { KafkaHeaders, Topics, deadLetterTopic } from '@live/contracts';
+import { HeartsTappedV2, KafkaHeaders, Topics, deadLetterTopic } from '@live/contracts';
 import { runWithCorrelationId } from '@live/logging';
 import { chatAccepted, testEnv, waitFor } from '@live/testing';
 import { Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
@@ -85,6 +85,31 @@ describe('platform kafka (real broker)', () => {
     await service.publishMany(Topics.ChatAccepted, records([bad]), { check: 'none' });
     const msgs = await readTopic(`${prefix}${Topics.ChatAccepted}`, (m) => m.filter((x) => x.key?.toString() === 'c').length >= 3);
     expect(msgs.filter((x) => x.key?.toString() === 'c')).toHaveLength(3);
+  });
+
+  it('keeps a request under the broker record-batch limit: a heart log past 1 MB of one partition does not fail a publish riding with it', async () => {
+    // records of ~300 KB, all to one partition, queued together behind a first request: merged,
+    // they would make a 1.5 MB batch, which the broker refuses, and every caller in it with it
+    const show = `big-${randomUUID().slice(0, 8)}`;
+    const record = (): HeartsTappedV2 => ({
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      broadcastId: show,
+      batches: Array.from({ length: 500 }, (_, i) => ({
+        eventId: randomUUID(),
+        occurredAt: new Date().toISOString(),
+        userId: `viewer-${i}`,
+        batchId: `b${i}`,
+        taps: Array.from({ length: 60 }, (_, k) => 1_000_000 + k),
+        totalAfter: i + 1,
+      })),
+    });
+    const logged = Array.from({ length: 6 }, () => service.publishMany(Topics.HeartsTappedV2, [{ key: show, value: record() }], { check: 'none', background: true }));
+    const line = chatAccepted('rider');
+    const waiting = service.publish(Topics.ChatAccepted, line.broadcastId, line);
+    await Promise.all([...logged, waiting]);
+    const msgs = await readTopic(`${prefix}${Topics.HeartsTappedV2}`, (m) => m.filter((x) => x.key?.toString() === show).length >= 6);
+    expect(msgs.filter((x) => x.key?.toString() === show)).toHaveLength(6);
   });
 
   it('consumes in batches, dead-letters bad records with the reason, and commits', async () => {
