@@ -63,19 +63,38 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
     expect(sampled.headers[KafkaHeaders.CorrelationId]).toBe('corr-delivery-1');
   });
 
-  it('stores and counts a redelivered message once', async () => {
+  it('stores, counts and logs a redelivered message once, in one consumer batch or a later one', async () => {
     const show = `show-${randomUUID()}`;
     const line = chatAccepted(show, 'again');
     const record = { key: show, value: JSON.stringify(line) };
     await producer.send({ topic, acks: -1, messages: [record, record] });
+    // the redelivery once the first is handled: a batch of its own, which the log must not add again
+    await waitFor('first delivery logged', async () => (await logged(show)).length === 1);
     await producer.send({ topic, acks: -1, messages: [record] });
     const marker = chatAccepted(show, 'marker');
     await producer.send({ topic, acks: -1, messages: [{ key: show, value: JSON.stringify(marker) }] });
 
-    await waitFor('marker stored', async () => (await stored(show)).length === 2);
+    await waitFor('marker logged', async () => (await logged(show)).some((l) => l.text === 'marker'));
     expect((await stored(show)).map((r) => r.text)).toEqual(['again', 'marker']);
     expect(await redis.get(keys.broadcast.chatCount(show))).toBe('2');
     expect((await logged(show)).map((l) => l.text)).toEqual(['again', 'marker']);
+  });
+
+  it('does not bring back a line a moderator deleted when its event is delivered again', async () => {
+    const show = `show-${randomUUID()}`;
+    const line = chatAccepted(show, 'deleted later');
+    const record = { key: show, value: JSON.stringify(line) };
+    await producer.send({ topic, acks: -1, messages: [record] });
+    await waitFor('line logged', async () => (await logged(show)).length === 1);
+    const deletion = { eventId: randomUUID(), occurredAt: new Date().toISOString(), action: 'message.deleted', broadcastId: show, messageId: line.messageId };
+    await producer.send({ topic: `${env.topicPrefix}${Topics.ModerationAction}`, acks: -1, messages: [{ key: show, value: JSON.stringify(deletion) }] });
+    await waitFor('line gone from the log', async () => (await logged(show)).length === 0);
+    await producer.send({ topic, acks: -1, messages: [record] });
+    const marker = chatAccepted(show, 'marker');
+    await producer.send({ topic, acks: -1, messages: [{ key: show, value: JSON.stringify(marker) }] });
+
+    await waitFor('marker logged', async () => (await logged(show)).some((l) => l.text === 'marker'));
+    expect((await logged(show)).map((l) => l.text)).toEqual(['marker']);
   });
 
   it('keeps per-show order for lines sent in sequence', async () => {

@@ -9,13 +9,19 @@ const INDEX_TTL_SECONDS = 24 * 3600;
 
 type Entry = [id: string, fields: string[]];
 
-// Appends the lines and indexes them in one atomic round trip.
+// Appends the lines and indexes them in one atomic round trip, each message once: Kafka
+// delivers at least once, and a line the index already has (delivered before, in another
+// consumer batch) keeps its place and seq; one a moderator removed ('' in the index) stays out.
 // KEYS: log, index; ARGV: maxLen, indexTtl, then messageId, line JSON for each line
+// Returns each line's seq ('' for a removed one).
 const APPEND = `
 local ids = {}
 for i = 3, #ARGV, 2 do
-  local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'line', ARGV[i + 1])
-  redis.call('HSET', KEYS[2], ARGV[i], id)
+  local id = redis.call('HGET', KEYS[2], ARGV[i])
+  if not id then
+    id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'line', ARGV[i + 1])
+    redis.call('HSET', KEYS[2], ARGV[i], id)
+  end
   ids[#ids + 1] = id
 end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
@@ -43,13 +49,17 @@ export class ChatLog {
     return { log: keys.broadcast.chatLog(broadcastId), index: keys.broadcast.chatLogIndex(broadcastId) };
   }
 
-  /** Appends shown lines in order (one round trip); returns them with their seq. */
+  /**
+   * Appends shown lines in order (one round trip); returns them with their seq. A line already
+   * in the log (a redelivery) comes back with the seq it has, so viewers, who dedupe by
+   * messageId, are not shown it twice; a line a moderator removed is left out.
+   */
   async append(broadcastId: string, lines: Omit<ChatLine, 'seq'>[], maxLen: number): Promise<ChatLine[]> {
     if (lines.length === 0) return [];
     const { log, index } = this.keys(broadcastId);
     const args = lines.flatMap((l) => [l.messageId, JSON.stringify({ ...l, seq: '' })]);
     const ids = await (this.redis.client as unknown as Append).liveChatAppend(log, index, maxLen, INDEX_TTL_SECONDS, ...args);
-    return lines.map((l, i) => ({ ...l, seq: ids[i] }));
+    return lines.map((l, i) => ({ ...l, seq: ids[i] })).filter((l) => l.seq !== '');
   }
 
   async recent(broadcastId: string, count = RECENT_LINES): Promise<ChatLine[]> {
@@ -71,12 +81,12 @@ export class ChatLog {
     return { lines: entries.slice(0, MAX_RESYNC_LINES).map(parse), complete: !trimmed && entries.length <= MAX_RESYNC_LINES };
   }
 
-  /** Removes a line (a moderator deleted it); true when it was in the log. */
+  /** Removes a line (a moderator deleted it); true when it was in the log. Its index entry stays, '', so a redelivery does not bring it back. */
   async remove(broadcastId: string, messageId: string): Promise<boolean> {
     const { log, index } = this.keys(broadcastId);
     const seq = await this.redis.client.hget(index, messageId);
     if (!seq) return false;
-    const [[, removed]] = (await this.redis.client.multi().xdel(log, seq).hdel(index, messageId).exec()) as [[unknown, number]];
+    const [[, removed]] = (await this.redis.client.multi().xdel(log, seq).hset(index, messageId, '').exec()) as [[unknown, number]];
     return removed > 0;
   }
 }
