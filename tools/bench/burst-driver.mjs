@@ -4,8 +4,23 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { root } from './lib.mjs';
+import { num, root } from './lib.mjs';
 import { NODE_FLAGS } from '../lib/node-flags.mjs';
+
+/** The viewers' settings both burst benches read from the environment (see bench:burst's header). */
+export function viewerParams() {
+  return {
+    steadyBatchesPerSec: num('BENCH_RATE', 500),
+    spikeFactor: 30,
+    steadySeconds: num('BENCH_STEADY_SECONDS', 10),
+    spikeSeconds: num('BENCH_SECONDS', 60),
+    loadProcesses: num('BENCH_WORKERS', 2),
+    users: num('BENCH_USERS', num('BENCH_RATE', 500) * 30),
+    transport: process.env.BENCH_TRANSPORT ?? 'socket',
+    claimers: num('BENCH_CLAIMERS', 5000),
+    claimRate: num('BENCH_CLAIM_RATE', 20_000),
+  };
+}
 
 /**
  * Starts the load processes and waits until each is set up (tokens, sockets); `go()` starts

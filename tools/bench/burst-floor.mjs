@@ -15,24 +15,13 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { num, percentile, root, writeResult } from './lib.mjs';
-import { cpuSampler, load as loadWith } from './burst-driver.mjs';
+import { cpuSampler, load as loadWith, viewerParams } from './burst-driver.mjs';
 import { NODE_FLAGS } from '../lib/node-flags.mjs';
 import { usage } from '../lib/usage.mjs';
 
 usage(import.meta.url);
 
-const params = {
-  steadyBatchesPerSec: num('BENCH_RATE', 500),
-  spikeFactor: 30,
-  steadySeconds: num('BENCH_STEADY_SECONDS', 10),
-  spikeSeconds: num('BENCH_SECONDS', 60),
-  loadProcesses: num('BENCH_WORKERS', 2),
-  users: num('BENCH_USERS', num('BENCH_RATE', 500) * 30),
-  transport: process.env.BENCH_TRANSPORT ?? 'socket',
-  claimers: num('BENCH_CLAIMERS', 5000),
-  claimRate: num('BENCH_CLAIM_RATE', 20_000),
-  replicas: num('BENCH_REPLICAS', 2),
-};
+const params = { ...viewerParams(), replicas: num('BENCH_REPLICAS', 2) };
 if (!['socket', 'ws'].includes(params.transport)) {
   console.error(`BENCH_TRANSPORT must be socket or ws, not ${JSON.stringify(params.transport)} (the floor is of the socket channels)`);
   process.exit(2);

@@ -22,7 +22,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { benchRun, freePort, num, percentile, root, sleep, writeResult } from './lib.mjs';
-import { cpuSampler, load as loadWith } from './burst-driver.mjs';
+import { cpuSampler, load as loadWith, viewerParams } from './burst-driver.mjs';
 import { usage } from '../lib/usage.mjs';
 
 usage(import.meta.url);
@@ -33,16 +33,8 @@ const pg = require('pg');
 const Redis = require('ioredis');
 
 const params = {
-  steadyBatchesPerSec: num('BENCH_RATE', 500),
-  spikeFactor: 30,
-  steadySeconds: num('BENCH_STEADY_SECONDS', 10),
-  spikeSeconds: num('BENCH_SECONDS', 60),
-  loadProcesses: num('BENCH_WORKERS', 2),
-  users: num('BENCH_USERS', num('BENCH_RATE', 500) * 30),
-  transport: process.env.BENCH_TRANSPORT ?? 'socket',
+  ...viewerParams(),
   couponStock: num('BENCH_COUPON_STOCK', 1000),
-  claimers: num('BENCH_CLAIMERS', 5000),
-  claimRate: num('BENCH_CLAIM_RATE', 20_000),
   baselineSeconds: num('BENCH_BASELINE_SECONDS', 15),
   burstReplicas: num('BENCH_REPLICAS', 2),
 };
