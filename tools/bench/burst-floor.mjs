@@ -45,6 +45,17 @@ function echo() {
   });
 }
 
+/** Runs a load's schedule with the echo servers' and the load's CPU sampled over it; then the viewers leave. */
+async function measured(loadHandle, servers) {
+  const cpu = cpuSampler(servers.map((s) => s.pid));
+  const loadCpu = cpuSampler(loadHandle.pids);
+  const answers = await loadHandle.go();
+  cpu.stop();
+  loadCpu.stop();
+  await loadHandle.close();
+  return { answers, cpu, loadCpu };
+}
+
 async function main() {
   log(`run ${runId}: ${JSON.stringify(params)}`);
   const servers = await Promise.all(Array.from({ length: params.replicas }, echo));
@@ -59,12 +70,7 @@ async function main() {
     schedule: [{ seconds: params.steadySeconds, rate: params.steadyBatchesPerSec }, { seconds: 1, rate: (params.steadyBatchesPerSec + spike) / 2 }, { seconds: params.spikeSeconds, rate: spike }],
   });
   log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s`);
-  const cpu = cpuSampler(servers.map((s) => s.pid));
-  const loadCpu = cpuSampler(heartsLoad.pids);
-  const hearts = await heartsLoad.go();
-  cpu.stop();
-  loadCpu.stop();
-  await heartsLoad.close();
+  const { answers: hearts, cpu, loadCpu } = await measured(heartsLoad, servers);
   const held = hearts.perSecond.slice(params.steadySeconds + 1, params.steadySeconds + 1 + params.spikeSeconds);
   const heldFrom = hearts.started + (params.steadySeconds + 1) * 1000;
   const heldBatches = held.reduce((a, b) => a + b, 0);
@@ -72,12 +78,7 @@ async function main() {
 
   log(`a coupon drop: ${params.claimers} claimers at ${params.claimRate}/s`);
   const claimsLoad = await load({ ...common, mode: 'claims', couponId: '00000000-0000-4000-8000-000000000000', users: params.claimers, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
-  const claimsCpu = cpuSampler(servers.map((s) => s.pid));
-  const claimsLoadCpu = cpuSampler(claimsLoad.pids);
-  const claims = await claimsLoad.go();
-  claimsCpu.stop();
-  claimsLoadCpu.stop();
-  await claimsLoad.close();
+  const { answers: claims, cpu: claimsCpu, loadCpu: claimsLoadCpu } = await measured(claimsLoad, servers);
 
   const result = {
     transport: params.transport,
