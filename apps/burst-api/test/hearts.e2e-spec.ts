@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HeartsTappedV1, HeartsTappedV2, Topics, heartBatchesOf, redisKeys } from '@live/contracts';
 import { http, recordJson, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
+import { unloggedBucket } from '../src/hearts/hearts-log';
 import { BurstStack } from './burst-stack';
 
 // Heart taps on the real stack: exact to the tap through concurrency, retries and duplicates;
@@ -155,13 +156,21 @@ describe('hearts', () => {
     expect(ticks.length).toBeLessThan(31);
   });
 
-  it('publishes again, within seconds and long before the show ends, a batch the log did not take', async () => {
+  it('publishes again, within seconds and long before the show ends, a batch the log did not take, once it is 10 s old', async () => {
     const show = await liveShow();
     const user = `outage-${randomUUID()}`;
     expect((await tapper(user).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-1', taps: taps(2) })).status).toBe(200);
-    // what a broker outage leaves: a counted batch in the show's unlogged hash, 5 s old
-    const field = `${user}/b-lost`;
-    await redis.hset(keys.broadcast.heartsUnlogged(show), field, `2|${Date.now() - 5_000}|100,200`);
+    // what a broker outage leaves: counted batches in the show's unlogged hashes, one 15 s old,
+    // one just counted (it may still be on its way: not published again before it is 10 s old)
+    const buckets = keys.broadcast.heartsUnloggedBuckets(show);
+    const plant = async (batchId: string, at: number) => {
+      const key = keys.broadcast.heartsUnlogged(show, unloggedBucket(at));
+      await redis.multi().hset(key, `${user}/${batchId}`, `2|${at}|100,200`).sadd(buckets, unloggedBucket(at)).exec();
+      return key;
+    };
+    const youngAt = Date.now();
+    const old = await plant('b-lost', youngAt - 15_000);
+    const young = await plant('b-young', youngAt);
     const seen: HeartsTappedV1[] = [];
     const consumer = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `${env.topicPrefix}hearts-relog-${randomUUID()}` });
     await consumer.connect();
@@ -170,13 +179,19 @@ describe('hearts', () => {
       await consumer.run({
         eachMessage: async ({ message }) => {
           const record = recordJson<HeartsTappedV2>(message.value);
-          if (record?.broadcastId === show) seen.push(...heartBatchesOf(record).filter((e) => e.batchId === 'b-lost'));
+          if (record?.broadcastId === show) seen.push(...heartBatchesOf(record).filter((e) => e.batchId !== 'b-1'));
         },
       });
       // the show is still live: only the periodic re-log can have published it
       await waitFor('the lost batch logged', () => seen.length > 0, { timeoutMs: 20_000 });
-      expect(seen[0]).toMatchObject({ userId: user, taps: [100, 200], totalAfter: 2 });
-      await waitFor('and no longer unlogged', async () => (await redis.hexists(keys.broadcast.heartsUnlogged(show), field)) === 0);
+      expect(seen[0]).toMatchObject({ userId: user, batchId: 'b-lost', taps: [100, 200], totalAfter: 2 });
+      // its emptied hash is forgotten with it
+      await waitFor('and no longer unlogged', async () => (await redis.exists(old)) === 0 && !(await redis.smembers(buckets)).includes(String(unloggedBucket(youngAt - 15_000))));
+      // the young one waits for its turn (it is published the same way once 10 s old)
+      if (Date.now() - youngAt < 9_000) {
+        expect(seen.some((e) => e.batchId === 'b-young')).toBe(false);
+        expect(await redis.hexists(young, `${user}/b-young`)).toBe(1);
+      }
     } finally {
       await consumer.disconnect();
     }

@@ -3,6 +3,7 @@ import { HeartsTappedV2, Topics, heartBatchesOf, redisKeys } from '@live/contrac
 import { AppProcess, Http, http, recordJson, testEnv, testRedis, tokenFor, waitFor } from '@live/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
+import { unloggedBucket } from '../src/hearts/hearts-log';
 
 // Show end: hearts, ranks, coupon stock and poll tallies move to Postgres exactly once (a
 // second delivery of the event changes nothing), the Redis keys go, reads come from Postgres.
@@ -103,8 +104,19 @@ describe('show-end flush', () => {
     // what the counting script leaves when the process dies before its produce request leaves
     const total = await redis.incrby(keys.broadcast.hearts(show), 3);
     await redis.zincrby(keys.broadcast.heartsRank(show), 3, 'lost-fan');
-    await redis.hset(keys.broadcast.heartsUnlogged(show), 'lost-fan/b-7', `${total}|${Date.now()}|100,150,900`);
-    await waitFor('the logged batch left the unlogged hash', async () => (await redis.hexists(keys.broadcast.heartsUnlogged(show), 'logged-fan/ok')) === 0);
+    const at = Date.now();
+    await redis
+      .multi()
+      .hset(keys.broadcast.heartsUnlogged(show, unloggedBucket(at)), 'lost-fan/b-7', `${total}|${at}|100,150,900`)
+      .sadd(keys.broadcast.heartsUnloggedBuckets(show), unloggedBucket(at))
+      .exec();
+    const unlogged = async (field: string) => {
+      const buckets = await redis.smembers(keys.broadcast.heartsUnloggedBuckets(show));
+      const found = await Promise.all(buckets.map((b) => redis.hexists(keys.broadcast.heartsUnlogged(show, Number(b)), field)));
+      return found.some((n) => n === 1);
+    };
+    expect(await unlogged('lost-fan/b-7')).toBe(true);
+    await waitFor('the logged batch left the unlogged hashes', async () => !(await unlogged('logged-fan/ok')));
 
     const logged: { userId: string; batchId: string; taps: number[]; totalAfter: number }[] = [];
     const consumer = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `${env.topicPrefix}relog-${randomUUID()}` });

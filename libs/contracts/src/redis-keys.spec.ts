@@ -20,7 +20,8 @@ describe('redisKeys', () => {
     const keys = redisKeys('test-42');
     /** every key a Lua script or MULTI touches for one show, its coupons and its polls */
     const showKeys = (show: string, coupon = 'c-1', poll = 'p-1', user = 'u-1') => [
-      ...Object.values(keys.broadcast).map((build) => build(show)),
+      // heartsUnlogged takes a bucket (a second): the same show, the same slot
+      ...Object.values(keys.broadcast).map((build) => build(show, 1_700_000_000)),
       keys.coupon.state(show, coupon),
       keys.coupon.claims(show, coupon),
       keys.poll.state(show, poll),

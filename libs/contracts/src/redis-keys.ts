@@ -57,8 +57,13 @@ export function redisKeys(phase: string) {
       hearts: (broadcastId: string) => show(broadcastId, 'hearts'),
       /** sorted set userId -> taps: the tappers' ranking */
       heartsRank: (broadcastId: string) => show(broadcastId, 'hearts-rank'),
-      /** hash `<userId>/<batchId>` -> `<totalAfter>|<epoch ms>|<taps,...>`: counted batches not yet in the analytics log */
-      heartsUnlogged: (broadcastId: string) => show(broadcastId, 'hearts-unlogged'),
+      /**
+       * hash `<userId>/<batchId>` -> `<totalAfter>|<epoch ms>|<taps,...>`: counted batches not yet
+       * in the analytics log, one hash per second they were counted in (`bucket` = epoch ms / 1000)
+       */
+      heartsUnlogged: (broadcastId: string, bucket: number) => show(broadcastId, `hearts-unlogged:${bucket}`),
+      /** set of the buckets of heartsUnlogged that may hold batches */
+      heartsUnloggedBuckets: (broadcastId: string) => show(broadcastId, 'hearts-unlogged-buckets'),
       /** hash userId -> implausible batches in the current minute (anti-cheat throttle) */
       heartsStrikes: (broadcastId: string) => show(broadcastId, 'hearts-strikes'),
       /** hash userId -> ban expiry (epoch ms, 0 = no end) for one show */

@@ -1,21 +1,29 @@
 import { HeartsTappedV2, MAX_HEART_BATCHES_PER_RECORD, heartBatchesOf } from '@live/contracts';
-import { heartsEventId, heartsRecords, unloggedAt, unloggedBatch, unloggedField, unloggedTail } from './hearts-log';
+import { heartsEventId, heartsRecords, unloggedBatch, unloggedBucket, unloggedField } from './hearts-log';
 
 const batch = (i: number) => ({ eventId: heartsEventId('show-1', `u${i}`, 'b'), occurredAt: new Date(1_700_000_000_000).toISOString(), userId: `u${i}`, batchId: 'b', taps: [i], totalAfter: i + 1 });
 
 describe('hearts log records', () => {
   it('rebuilds a counted batch from what the counting script keeps', () => {
     const field = unloggedField('user/with/slashes', 'batch-1');
-    const value = `42|${unloggedTail(1_700_000_000_000, [100, 250, 250])}`;
+    const value = '42|1700000000123|100,250,250';
     expect(unloggedBatch('show-1', field, value)).toEqual({
       eventId: heartsEventId('show-1', 'user/with/slashes', 'batch-1'),
-      occurredAt: new Date(1_700_000_000_000).toISOString(),
+      occurredAt: new Date(1_700_000_000_123).toISOString(),
       userId: 'user/with/slashes',
       batchId: 'batch-1',
       taps: [100, 250, 250],
       totalAfter: 42,
     });
-    expect(unloggedAt(value)).toBe(1_700_000_000_000);
+  });
+
+  it('keeps a batch in the hash of the second it was counted in, found again from its logged time', () => {
+    expect(unloggedBucket(1_700_000_000_000)).toBe(1_700_000_000);
+    expect(unloggedBucket(1_700_000_000_999)).toBe(1_700_000_000);
+    expect(unloggedBucket(1_700_000_001_000)).toBe(1_700_000_001);
+    // what the log deletes by: the time the batch carries, rebuilt or fresh
+    const rebuilt = unloggedBatch('show-1', unloggedField('u', 'b'), '1|1700000000999|5');
+    expect(unloggedBucket(Date.parse(rebuilt.occurredAt))).toBe(1_700_000_000);
   });
 
   it('gives the same batch the same event id, and another batch another', () => {

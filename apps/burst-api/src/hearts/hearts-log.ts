@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { HeartBatchTapped, HeartsTappedV2, MAX_HEART_BATCHES_PER_RECORD, Topics } from '@live/contracts';
 import { KafkaService } from '@live/kafka';
 import { RedisService } from '@live/redis';
@@ -22,13 +22,12 @@ export const heartsEventId = (broadcastId: string, userId: string, batchId: stri
 
 /**
  * What the counting script stores for a batch until the log has it (see HeartsLog): field
- * `<userId>/<batchId>`, value `<totalAfter>|<tail>`; the script prepends the total.
+ * `<userId>/<batchId>`, value `<totalAfter>|<atMs>|<taps,...>`, in the hash of the second
+ * of atMs (its bucket).
  */
 export const unloggedField = (userId: string, batchId: string) => `${userId}/${batchId}`;
-export const unloggedTail = (atMs: number, taps: number[]) => `${atMs}|${taps.join(',')}`;
-
-/** When an unlogged batch was counted (ms), from its Redis value `<totalAfter>|<atMs>|<taps>`. */
-export const unloggedAt = (value: string) => Number(value.split('|', 2)[1]);
+export const UNLOGGED_BUCKET_MS = 1_000;
+export const unloggedBucket = (atMs: number) => Math.floor(atMs / UNLOGGED_BUCKET_MS);
 
 /** Rebuilds the logged form of an unlogged batch from its Redis field and value. */
 export function unloggedBatch(broadcastId: string, field: string, value: string): HeartBatchTapped {
@@ -63,7 +62,8 @@ export function heartsRecords(broadcastId: string, batches: HeartBatchTapped[]):
  * a show's batches in one record (`burst.hearts.tapped.v2`; each batch keeps the eventId v1
  * gave it, so analytics dedupes per batch whichever record carries it).
  *
- * The counting script also writes each batch into the show's `hearts-unlogged` hash; once
+ * The counting script also writes each batch into the show's unlogged hash of the second it
+ * was counted in (`hearts-unlogged:<bucket>`, the bucket noted in the show's set of them); once
  * the broker has a request, its batches are deleted from it. So what a crash between the
  * Redis write and the Kafka write loses is bounded and recoverable: the batches of the
  * last few ms stay in the hash, and the show-end flush publishes them before it writes the
@@ -71,11 +71,13 @@ export function heartsRecords(broadcastId: string, batches: HeartBatchTapped[]):
  *
  * Batches the broker refused (an outage) must not wait for the show's end: analytics drops
  * what comes later than its allowed lateness. So every HEARTS_RELOG_EVERY_MS each process
- * publishes again what is older than `relogAfterMs` (10 s) in the unlogged hash of the shows it
- * counted hearts for lately (any replica's leftovers of a show it also serves included).
+ * publishes again what is older than `relogAfterMs` (10 s) in the unlogged hashes of the shows it
+ * counted hearts for lately (any replica's leftovers of a show it also serves included). It
+ * reads only the hashes of seconds all older than that, so not the batches still on their way:
+ * in a spike those were 10,000-28,500 entries of one hash, read whole every 3 s by every replica.
  */
 @Injectable()
-export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class HeartsLog implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(HeartsLog.name);
   /** show -> its batches waiting for the next produce request */
   private queue = new Map<string, HeartBatchTapped[]>();
@@ -102,6 +104,14 @@ export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutd
     this.relogAfterMs = 2 * config.KAFKA_PUBLISH_TIMEOUT_MS;
   }
 
+  onModuleInit(): void {
+    // an emptied bucket leaves the show's set, unless a batch came into it since (a clock behind)
+    this.redis.client.defineCommand('liveForgetUnloggedBucket', {
+      numberOfKeys: 2,
+      lua: `if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('SREM', KEYS[2], ARGV[1]) end return 0`,
+    });
+  }
+
   onApplicationBootstrap(): void {
     this.relogTimer = setInterval(() => void this.relogStale(), this.config.HEARTS_RELOG_EVERY_MS);
     this.relogTimer.unref();
@@ -120,18 +130,34 @@ export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutd
    * Publishes shows' batches (a record per show) and forgets them as unlogged; throws if the
    * broker does not take them. `fresh`: built by `append` from batches the service checked,
    * so checking the request's first record, with its first batch, against the topic's schema
-   * is enough (all are built by the same typed code); batches rebuilt from Redis are each checked.
+   * is enough (all are built by the same typed code); batches rebuilt from Redis are each
+   * checked, and come with the hash they were read from (`from`, one show's).
    */
-  async publish(shows: Map<string, HeartBatchTapped[]>, fresh = false): Promise<void> {
+  async publish(shows: Map<string, HeartBatchTapped[]>, fresh = false, from?: string): Promise<void> {
     const records = [...shows].flatMap(([show, batches]) => heartsRecords(show, batches).map((value) => ({ key: show, value })));
     if (records.length === 0) return;
     if (fresh) HeartsTappedV2.parse({ ...records[0].value, batches: records[0].value.batches.slice(0, 1) });
     // nobody waits on it: claims and votes, whose answers wait on their records, go first
     await this.kafka.publishMany(Topics.HeartsTappedV2, records, { check: fresh ? 'none' : 'each', background: true });
-    // one HDEL per show: a show's keys share a cluster slot, different shows' may not
-    await Promise.all(
-      [...shows].map(([show, batches]) => this.redis.client.hdel(this.redis.keys.broadcast.heartsUnlogged(show), ...batches.map((b) => unloggedField(b.userId, b.batchId)))),
-    );
+    // one HDEL per hash: a show's keys share a cluster slot, different shows' may not
+    const { client, keys } = this.redis;
+    const deletes: Promise<number>[] = [];
+    for (const [show, batches] of shows) {
+      if (from) {
+        deletes.push(client.hdel(from, ...batches.map((b) => unloggedField(b.userId, b.batchId))));
+        continue;
+      }
+      // a batch's time is its script call's: the second whose hash holds it
+      const buckets = new Map<number, string[]>();
+      for (const b of batches) {
+        const bucket = unloggedBucket(Date.parse(b.occurredAt));
+        const fields = buckets.get(bucket);
+        if (fields) fields.push(unloggedField(b.userId, b.batchId));
+        else buckets.set(bucket, [unloggedField(b.userId, b.batchId)]);
+      }
+      for (const [bucket, fields] of buckets) deletes.push(client.hdel(keys.broadcast.heartsUnlogged(show, bucket), ...fields));
+    }
+    await Promise.all(deletes);
   }
 
   private send(): void {
@@ -152,19 +178,27 @@ export class HeartsLog implements OnApplicationBootstrap, BeforeApplicationShutd
   }
 
   /**
-   * Publishes every batch of a show still in its unlogged hash (older than `olderThanMs`);
-   * how many. Throws if the broker does not take them (they stay for the next try).
+   * Publishes every batch of a show still in its unlogged hashes (those of the seconds all
+   * older than `olderThanMs`; 0: all); how many, or -1 if the show has no unlogged hash left.
+   * Throws if the broker does not take them (they stay for the next try).
    */
   async relog(broadcastId: string, olderThanMs = 0): Promise<number> {
-    const unlogged = await this.redis.client.hgetall(this.redis.keys.broadcast.heartsUnlogged(broadcastId));
+    const { client, keys } = this.redis;
+    const bucketsKey = keys.broadcast.heartsUnloggedBuckets(broadcastId);
+    const buckets = await client.smembers(bucketsKey);
+    if (buckets.length === 0) return -1;
     const cutoff = Date.now() - olderThanMs;
-    // judged by the value's time before an event is built: most of a busy show's entries are
-    // in flight, not stale, and building each (its id is a hash) cost more than the check
-    const batches = Object.entries(unlogged)
-      .filter(([, value]) => olderThanMs === 0 || unloggedAt(value) <= cutoff)
-      .map(([field, value]) => unloggedBatch(broadcastId, field, value));
-    for (let i = 0; i < batches.length; i += MAX_BATCHES) await this.publish(new Map([[broadcastId, batches.slice(i, i + MAX_BATCHES)]]));
-    return Object.keys(unlogged).length === 0 ? -1 : batches.length;
+    let published = 0;
+    for (const bucket of buckets) {
+      if (olderThanMs > 0 && (Number(bucket) + 1) * UNLOGGED_BUCKET_MS > cutoff) continue;
+      const key = keys.broadcast.heartsUnlogged(broadcastId, Number(bucket));
+      const batches = Object.entries(await client.hgetall(key)).map(([field, value]) => unloggedBatch(broadcastId, field, value));
+      for (let i = 0; i < batches.length; i += MAX_BATCHES) await this.publish(new Map([[broadcastId, batches.slice(i, i + MAX_BATCHES)]]), false, key);
+      published += batches.length;
+      const forget = client as unknown as { liveForgetUnloggedBucket(key: string, set: string, bucket: string): Promise<number> };
+      await forget.liveForgetUnloggedBucket(key, bucketsKey, bucket);
+    }
+    return published;
   }
 
   /** The periodic pass over the shows counted here lately: see the class comment. */

@@ -8,7 +8,7 @@ import { RedisService } from '@live/redis';
 import { Counter } from 'prom-client';
 import { AppConfig } from '../app.config';
 import { TurnBatches } from '../shared/turn-batches';
-import { HeartsLog, heartsEventId, unloggedField, unloggedTail } from './hearts-log';
+import { HeartsLog, heartsEventId, unloggedBucket, unloggedField } from './hearts-log';
 import { HeartBatchDto } from './hearts.dto';
 import { HeartsErrors } from './hearts.errors';
 import { implausibleTaps } from './hearts.rules';
@@ -21,8 +21,8 @@ const CLOCK_SLACK_MS = 10_000;
  * a 256-batch call held it 10-20 ms (cores shared), and every claim and vote waited behind it.
  */
 const MAX_BATCHES_PER_CALL = 64;
-const SHOW_KEYS = 7;
-const COMMON_ARGS = 6;
+const SHOW_KEYS = 8;
+const COMMON_ARGS = 7;
 const BATCH_ARGS = 8;
 // A show's heart batches that arrived together (one turn of the event loop, up to
 // MAX_BATCHES_PER_CALL), counted in one script call: one round trip and a handful of Redis
@@ -32,7 +32,8 @@ const BATCH_ARGS = 8;
 // then a retried batch gets its first answer (or BATCH_ID_REUSED if it now carries another
 // number of taps), then the viewer's pace across all their batches (below; a refusal is a
 // strike too), and a new batch is counted, ranked, remembered for an hour as
-// `<total>#<accepted>` and noted as not yet in the analytics log (see HeartsLog).
+// `<total>#<accepted>` and noted as not yet in the analytics log (see HeartsLog): in the
+// unlogged hash of the second of the call's time, whose bucket joins the show's set of them.
 //
 // Pace: two leaky buckets of taps per viewer, in one key. The wall bucket drains at
 // maxPerSecond taps per second of wall time; the video bucket drains at maxPerSecond taps per
@@ -43,10 +44,11 @@ const BATCH_ARGS = 8;
 //
 // All keys are the show's (one Redis Cluster slot); the platform-wide ban comes in per batch
 // (see Bans), the show's own ban is read here with the same rule.
-// KEYS: status, startedAt, showBans, strikes, total, rank, unlogged, then per batch: batch, pace
-// ARGV: nowMs, ttl, maxStrikes, slackMs, maxPerSecond, burstTaps, then per batch: userId, taps,
-//       lastTap, firstTap, refusal ('' = plausible so far), unloggedField, unloggedTail,
-//       globallyBanned (1/0)
+// KEYS: status, startedAt, showBans, strikes, total, rank, unlogged (nowMs's bucket),
+//       unloggedBuckets, then per batch: batch, pace
+// ARGV: nowMs, ttl, maxStrikes, slackMs, maxPerSecond, burstTaps, bucket, then per batch: userId,
+//       taps, lastTap, firstTap, refusal ('' = plausible so far), unloggedField, the taps joined
+//       by ',', globallyBanned (1/0)
 // Returns three strings per batch: outcome, detail, extra ('' where there is none).
 const COUNT = `
 local n = (#KEYS - ${SHOW_KEYS}) / 2
@@ -120,7 +122,7 @@ local function one(i)
   redis.call('ZINCRBY', KEYS[6], taps, user)
   redis.call('SET', batchKey, after .. '#' .. taps, 'EX', ttl)
   unlogged[#unlogged + 1] = ARGV[a + 6]
-  unlogged[#unlogged + 1] = after .. '|' .. ARGV[a + 7]
+  unlogged[#unlogged + 1] = after .. '|' .. ARGV[1] .. '|' .. ARGV[a + 7]
   return 'counted', tostring(after), ''
 end
 for i = 1, n do
@@ -133,11 +135,13 @@ if struck then redis.call('EXPIRE', KEYS[4], 60) end
 if added > 0 then
   redis.call('INCRBY', KEYS[5], added)
   redis.call('HSET', KEYS[7], unpack(unlogged))
+  redis.call('SADD', KEYS[8], ARGV[7])
 end
 return out
 `;
 
-type Outcome = [string, string?, string?];
+/** outcome, detail, extra, and the call's time (ms): a counted batch's time in the log */
+type Outcome = [string, string, string, number];
 
 /** A batch waiting for its show's next script call. */
 interface Queued {
@@ -145,7 +149,6 @@ interface Queued {
   batchId: string;
   taps: number[];
   refusal: string;
-  unloggedTail: string;
   globallyBanned: boolean;
 }
 
@@ -187,12 +190,13 @@ export class HeartsService implements OnModuleInit {
     const now = Date.now();
     const refusal = implausibleTaps(taps, this.config.HEARTS_MAX_TAPS_PER_SECOND);
     const globallyBanned = this.bans.globallyBannedFromCopy(user.sub, now) ?? (await this.bans.globallyBanned(user.sub, now));
-    const [outcome, detail, extra] = await this.batches.add(broadcastId, { userId: user.sub, batchId, taps, refusal: refusal ?? '', unloggedTail: unloggedTail(now, taps), globallyBanned });
+    const [outcome, detail, extra, at] = await this.batches.add(broadcastId, { userId: user.sub, batchId, taps, refusal: refusal ?? '', globallyBanned });
     switch (outcome) {
       case 'counted':
         this.log.append(broadcastId, {
           eventId: heartsEventId(broadcastId, user.sub, batchId),
-          occurredAt: new Date(now).toISOString(),
+          // the call's time, as in the unlogged hash: it says which second's hash holds the batch
+          occurredAt: new Date(at).toISOString(),
           userId: user.sub,
           batchId,
           taps,
@@ -226,6 +230,7 @@ export class HeartsService implements OnModuleInit {
 
   private count(broadcastId: string, list: Queued[]): Promise<Outcome[]> {
     const { keys, client } = this.redis;
+    const now = Date.now();
     const maxPerSecond = this.config.HEARTS_MAX_TAPS_PER_SECOND;
     const args: (string | number)[] = [
       SHOW_KEYS + 2 * list.length,
@@ -235,15 +240,16 @@ export class HeartsService implements OnModuleInit {
       keys.broadcast.heartsStrikes(broadcastId),
       keys.broadcast.hearts(broadcastId),
       keys.broadcast.heartsRank(broadcastId),
-      keys.broadcast.heartsUnlogged(broadcastId),
+      keys.broadcast.heartsUnlogged(broadcastId, unloggedBucket(now)),
+      keys.broadcast.heartsUnloggedBuckets(broadcastId),
     ];
     for (const b of list) args.push(keys.hearts.batch(broadcastId, b.userId, b.batchId), keys.hearts.pace(broadcastId, b.userId));
-    args.push(Date.now(), BATCH_TTL_SECONDS, this.config.HEARTS_MAX_STRIKES, CLOCK_SLACK_MS, maxPerSecond, maxPerSecond * this.config.HEARTS_PACE_BURST_SECONDS);
+    args.push(now, BATCH_TTL_SECONDS, this.config.HEARTS_MAX_STRIKES, CLOCK_SLACK_MS, maxPerSecond, maxPerSecond * this.config.HEARTS_PACE_BURST_SECONDS, unloggedBucket(now));
     for (const b of list) {
-      args.push(b.userId, b.taps.length, b.taps[b.taps.length - 1], b.taps[0], b.refusal, unloggedField(b.userId, b.batchId), b.unloggedTail, b.globallyBanned ? 1 : 0);
+      args.push(b.userId, b.taps.length, b.taps[b.taps.length - 1], b.taps[0], b.refusal, unloggedField(b.userId, b.batchId), b.taps.join(','), b.globallyBanned ? 1 : 0);
     }
     const run = client as unknown as { liveCountHeartBatches(...args: (string | number)[]): Promise<string[]> };
-    return run.liveCountHeartBatches(...args).then((out) => list.map((_, i): Outcome => [out[3 * i], out[3 * i + 1], out[3 * i + 2]]));
+    return run.liveCountHeartBatches(...args).then((out) => list.map((_, i): Outcome => [out[3 * i], out[3 * i + 1], out[3 * i + 2], now]));
   }
 
   async summary(broadcastId: string, limit: number) {

@@ -25,12 +25,13 @@ export class ShowEndService {
   async flush(broadcastId: string): Promise<boolean> {
     const { keys, client } = this.redis;
     const relogged = await this.relogHearts(broadcastId);
-    const [[, total], [, ranks], [, couponIds], [, pollIds]] = (await client
+    const [[, total], [, ranks], [, couponIds], [, pollIds], [, unloggedBuckets]] = (await client
       .multi()
       .get(keys.broadcast.hearts(broadcastId))
       .zrange(keys.broadcast.heartsRank(broadcastId), 0, -1, 'WITHSCORES')
       .smembers(keys.broadcast.coupons(broadcastId))
       .smembers(keys.broadcast.polls(broadcastId))
+      .smembers(keys.broadcast.heartsUnloggedBuckets(broadcastId))
       .exec()) as [unknown, unknown][];
     const coupons = couponIds as string[];
     const polls = pollIds as string[];
@@ -63,7 +64,8 @@ export class ShowEndService {
     const drop = [
       keys.broadcast.heartsRank(broadcastId),
       keys.broadcast.heartsStrikes(broadcastId),
-      keys.broadcast.heartsUnlogged(broadcastId),
+      keys.broadcast.heartsUnloggedBuckets(broadcastId),
+      ...(unloggedBuckets as string[]).map((b) => keys.broadcast.heartsUnlogged(broadcastId, Number(b))),
       keys.broadcast.coupons(broadcastId),
       keys.broadcast.polls(broadcastId),
       ...coupons.flatMap((c) => [keys.coupon.state(broadcastId, c), keys.coupon.claims(broadcastId, c)]),
