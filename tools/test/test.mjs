@@ -9,14 +9,18 @@
 // 3-master Redis Cluster (tools/infra `redis-cluster`, REDIS_CLUSTER_NODES), so each app's
 // scripts and MULTIs are proven slot-safe, and the rest of the suite on the single Redis.
 //
+// Lanes: the integration files run in LIVE_TEST_LANES (2) Jest processes at once, each one
+// file at a time on a database, Redis phase and topic prefix of its own (see LANE_SECONDS).
+//
 // Options: --only-unit, --only-integration, --skip-lint, --keep-data, --skip-cluster; anything
 // after `--` goes to Jest (e.g. `npm test -- --only-integration -- apps/message-api`; a path
 // pattern also narrows the cluster pass to the matching files of CLUSTER_SPECS).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { usage } from '../lib/usage.mjs';
 
@@ -44,14 +48,49 @@ const CLUSTER_SPECS = [
 ];
 const CLUSTER_NODES = process.env.LIVE_TEST_CLUSTER_NODES ?? '127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103';
 
+// Most of an integration file's time is waiting (apps starting, a group rebalancing, ffmpeg
+// keeping real time, a re-log timer), so two lanes of files finish in far less than one (all
+// in one lane took ~17 of CI's ~21 minutes). Files are dealt to the lanes longest first, by
+// these seconds (2 cores, 2026-12-02; any other file counts as DEFAULT_SECONDS), after the
+// Redis Cluster pass, which the first lane runs. LIVE_TEST_LANES=1: all in one lane, as before.
+const LANES = Math.max(1, Math.floor(Number(process.env.LIVE_TEST_LANES ?? 2)) || 1);
+const DEFAULT_SECONDS = 12;
+const LANE_SECONDS = {
+  'apps/encoder-orchestrator/test/replay.e2e-spec.ts': 105,
+  'apps/web-e2e/test/web.e2e-spec.ts': 57,
+  'apps/encoder-orchestrator/test/live-bad-input.e2e-spec.ts': 50,
+  'apps/message-api/test/processor-crash.e2e-spec.ts': 34,
+  'apps/encoder-orchestrator/test/live.e2e-spec.ts': 32,
+  'apps/burst-api/test/hearts.e2e-spec.ts': 32,
+  'apps/analytics/test/analytics.e2e-spec.ts': 30,
+  'apps/message-api/test/readiness.int-spec.ts': 28,
+  'apps/message-api/test/chat.e2e-spec.ts': 26,
+  'apps/encoder-orchestrator/test/live-srt.e2e-spec.ts': 26,
+  'apps/burst-api/test/hearts-channel.e2e-spec.ts': 25,
+  'apps/burst-api/test/claims-channel.e2e-spec.ts': 25,
+  'apps/burst-api/test/coupons.e2e-spec.ts': 22,
+  'apps/burst-api/test/redis-outage.e2e-spec.ts': 22,
+  'apps/ws-gateway/test/abuse-limits.e2e-spec.ts': 21,
+  'apps/ws-gateway/test/gateways.e2e-spec.ts': 20,
+};
+
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
 const step = (name) => console.log(`\n=== ${name} (${elapsed()})`);
 
-function run(cmd, args, env = {}) {
+/** Runs a command to its end; with `label`, each line of its output is printed after it (lanes run at once). */
+function run(cmd, args, env = {}, label) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const child = spawn(cmd, args, { cwd: root, stdio: label ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...env } });
+    if (label) {
+      for (const [from, to] of [
+        [child.stdout, process.stdout],
+        [child.stderr, process.stderr],
+      ]) {
+        createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => to.write(`${label} ${line}\n`));
+      }
+    }
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
@@ -88,6 +127,51 @@ const runEnv = {
   NX_NO_CLOUD: 'true',
 };
 
+/** The first lane (index 0) has the run's own names; lane n (n >= 2) the same with `_<n>` (database), `-<n>` (phase), `<n>.` (topics). */
+function laneEnv(index) {
+  if (index === 0) return { env: runEnv, db: testDb };
+  const lane = index + 1;
+  const db = `${testDb}_${lane}`;
+  return {
+    db,
+    env: {
+      ...runEnv,
+      DATABASE_URL: Object.assign(new URL(baseDbUrl), { pathname: `/${db}` }).toString(),
+      REDIS_PHASE: `${runEnv.REDIS_PHASE}-${lane}`,
+      KAFKA_TOPIC_PREFIX: `${runEnv.KAFKA_TOPIC_PREFIX}${lane}.`,
+    },
+  };
+}
+
+/** The integration files (repository-relative), as Jest's testMatch finds them, narrowed by the path patterns given. */
+function integrationFiles(patterns) {
+  const files = [];
+  for (const top of ['apps', 'libs']) {
+    for (const rel of readdirSync(path.join(root, top), { recursive: true })) {
+      const file = `${top}/${rel.split(path.sep).join('/')}`;
+      if (file.includes('/node_modules/') || !file.includes('/test/') || !/\.(int|e2e)-spec\.ts$/.test(file)) continue;
+      if (patterns.length === 0 || patterns.some((p) => new RegExp(p).test(path.join(root, file)))) files.push(file);
+    }
+  }
+  return files.sort();
+}
+
+/**
+ * The first lane takes the cluster pass (`cluster`: its files), then the files go longest
+ * first, each to the lane with the fewest seconds so far; lanes left empty are dropped.
+ */
+function dealToLanes(files, lanes, cluster) {
+  const weight = (f) => LANE_SECONDS[f] ?? DEFAULT_SECONDS;
+  const dealt = Array.from({ length: lanes }, (_, i) => ({ files: [], cluster: i === 0 ? cluster : [], seconds: 0 }));
+  dealt[0].seconds = cluster.reduce((n, f) => n + weight(f), 0);
+  for (const file of [...files].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b))) {
+    const lane = dealt.reduce((min, l) => (l.seconds < min.seconds ? l : min));
+    lane.files.push(file);
+    lane.seconds += weight(file);
+  }
+  return dealt.filter((l) => l.files.length > 0 || l.cluster.length > 0);
+}
+
 async function withPg(fn) {
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: Object.assign(new URL(baseDbUrl), { pathname: '/postgres' }).toString() });
@@ -100,27 +184,27 @@ async function withPg(fn) {
 }
 
 /** Deletes this run's keys from one Redis server (one key per command: on a cluster node, a multi-key DEL would be CROSSSLOT). */
-async function deletePhaseKeys(redis) {
+async function deletePhaseKeys(redis, phase) {
   let cursor = '0';
   let deleted = 0;
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `live|${runEnv.REDIS_PHASE}|*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `live|${phase}|*`, 'COUNT', 1000);
     cursor = next;
     deleted += (await Promise.all(keys.map((k) => redis.unlink(k)))).reduce((a, b) => a + b, 0);
   } while (cursor !== '0');
   return deleted;
 }
 
-async function cleanUp({ cluster }) {
+/** Drops the lanes' databases and deletes their Redis keys (on the cluster too, for the first lane's phase, whose lane ran the cluster pass) and this run's topics and groups. */
+async function cleanUp(envs, cluster) {
   step(`clean-up of run ${runId}`);
-  await withPg((c) => c.query(`DROP DATABASE IF EXISTS "${testDb}" WITH (FORCE)`)).catch((e) => console.error(`drop database: ${e.message}`));
+  for (const { db } of envs) await withPg((c) => c.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`)).catch((e) => console.error(`drop database: ${e.message}`));
   const Redis = (await import('ioredis')).default;
   try {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
-    const deleted = await deletePhaseKeys(redis);
+    for (const { env } of envs) console.log(`redis: deleted ${await deletePhaseKeys(redis, env.REDIS_PHASE)} keys of phase ${env.REDIS_PHASE}`);
     await redis.quit();
-    console.log(`redis: deleted ${deleted} keys of phase ${runEnv.REDIS_PHASE}`);
   } catch (e) {
     console.error(`redis clean-up: ${e.message}`);
   }
@@ -130,9 +214,10 @@ async function cleanUp({ cluster }) {
       const nodes = CLUSTER_NODES.split(',').map((n) => ({ host: n.slice(0, n.lastIndexOf(':')), port: Number(n.slice(n.lastIndexOf(':') + 1)) }));
       const redis = new Cluster(nodes, { redisOptions: { maxRetriesPerRequest: 1 } });
       await new Promise((resolve, reject) => redis.once('ready', resolve).once('error', reject));
-      const deleted = (await Promise.all(redis.nodes('master').map(deletePhaseKeys))).reduce((a, b) => a + b, 0);
+      const phase = envs[0].env.REDIS_PHASE;
+      const deleted = (await Promise.all(redis.nodes('master').map((node) => deletePhaseKeys(node, phase)))).reduce((a, b) => a + b, 0);
       await redis.quit();
-      console.log(`redis cluster: deleted ${deleted} keys of phase ${runEnv.REDIS_PHASE}`);
+      console.log(`redis cluster: deleted ${deleted} keys of phase ${phase}`);
     } catch (e) {
       console.error(`redis cluster clean-up: ${e.message}`);
     }
@@ -153,9 +238,9 @@ async function cleanUp({ cluster }) {
 }
 
 const tally = { passed: 0, failed: 0, skipped: 0 };
-async function jest(project, extra = [], env = runEnv, args = jestArgs) {
+async function jest(project, extra = [], env = runEnv, args = jestArgs, label = undefined) {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'live-jest-')), 'results.json');
-  const code = await run(npx('jest'), ['-c', 'jest.config.js', '--selectProjects', project, '--json', `--outputFile=${out}`, ...extra, ...args], env);
+  const code = await run(npx('jest'), ['-c', 'jest.config.js', '--selectProjects', project, '--json', `--outputFile=${out}`, ...extra, ...args], env, label);
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, 'utf8'));
     tally.passed += r.numPassedTests;
@@ -194,23 +279,37 @@ async function main() {
     await must('Debian packages', process.execPath, ['tools/infra/debian-packages.mjs', 'ffmpeg', 'chromium', 'fonts-liberation']);
     if (clusterSpecs.length) await must('redis cluster', process.execPath, ['tools/infra/infra.mjs', 'up', 'redis-cluster']);
     await must('build every app (nx build)', npx('nx'), ['run-many', '-t', 'build', '--outputStyle=stream'], runEnv);
-    step(`database ${testDb}`);
-    await withPg((c) => c.query(`CREATE DATABASE "${testDb}"`));
+    const flagsOnly = jestArgs.filter((a) => a.startsWith('-'));
+    const lanes = dealToLanes(integrationFiles(patterns), LANES, clusterSpecs);
+    const envs = lanes.map((_, i) => laneEnv(i));
     try {
-      await must('migrations', npx('nx'), ['run-many', '-t', 'migrate', '--parallel=1', '--outputStyle=stream'], runEnv);
-      step('integration tests (real Kafka, Redis, Postgres)');
-      failed ||= (await jest('integration', ['--runInBand'])) !== 0;
-      if (clusterSpecs.length) {
-        step(`integration tests again on the Redis Cluster (${clusterSpecs.length} files)`);
-        // own topics and groups (still under this run's prefix, so the clean-up finds them)
-        const clusterEnv = { ...runEnv, REDIS_CLUSTER_NODES: CLUSTER_NODES, KAFKA_TOPIC_PREFIX: `${runEnv.KAFKA_TOPIC_PREFIX}cluster.` };
-        const flagsOnly = jestArgs.filter((a) => a.startsWith('-'));
-        // runs even when the first pass failed (`failed ||= await ...` would skip it)
-        const code = await jest('integration', ['--runInBand', ...clusterSpecs.map((f) => path.join(root, f))], clusterEnv, flagsOnly);
-        failed ||= code !== 0;
+      for (const { db } of envs) {
+        step(`database ${db}`);
+        await withPg((c) => c.query(`CREATE DATABASE "${db}"`));
       }
+      for (const { env } of envs) await must(`migrations (${env.DATABASE_URL.split('/').pop()})`, npx('nx'), ['run-many', '-t', 'migrate', '--parallel=1', '--outputStyle=stream'], env);
+      const plan = lanes.map((l, i) => `${i + 1}: ${l.files.length} files${l.cluster.length ? ` + ${l.cluster.length} again on the Redis Cluster` : ''}, ~${l.seconds} s`);
+      step(`integration tests (real Kafka, Redis, Postgres) in ${lanes.length} lane(s), ${plan.join('; ')}`);
+      const laneFailed = await Promise.all(
+        lanes.map(async (lane, i) => {
+          const { env } = envs[i];
+          const label = lanes.length > 1 ? `[lane ${i + 1}]` : undefined;
+          let bad = false;
+          if (lane.files.length) bad = (await jest('integration', ['--runInBand', ...lane.files.map((f) => path.join(root, f))], env, flagsOnly, label)) !== 0;
+          if (lane.cluster.length) {
+            console.log(`\n===${label ? ` ${label}` : ''} integration tests again on the Redis Cluster (${lane.cluster.length} files) (${elapsed()})`);
+            // own topics and groups (under the lane's prefix, so the clean-up finds them)
+            const clusterEnv = { ...env, REDIS_CLUSTER_NODES: CLUSTER_NODES, KAFKA_TOPIC_PREFIX: `${env.KAFKA_TOPIC_PREFIX}cluster.` };
+            // runs even when the lane failed before it
+            const code = await jest('integration', ['--runInBand', ...lane.cluster.map((f) => path.join(root, f))], clusterEnv, flagsOnly, label);
+            bad ||= code !== 0;
+          }
+          return bad;
+        }),
+      );
+      failed ||= laneFailed.some(Boolean);
     } finally {
-      if (!flags.has('--keep-data')) await cleanUp({ cluster: clusterSpecs.length > 0 });
+      if (!flags.has('--keep-data')) await cleanUp(envs, clusterSpecs.length > 0);
     }
   }
   return failed;
