@@ -34,6 +34,32 @@ export interface PublishRecord<T extends TopicName> {
 // caller must get an answer within KAFKA_PUBLISH_TIMEOUT_MS. Both go to debug.
 const EXPECTED_NOISE = /coordinator is loading|coordinator is not available|not the correct coordinator|Limiting retries for the idempotent producer/i;
 
+const TOPIC_LEADERS_TIMEOUT_MS = 30_000;
+/** What a broker answers while a new topic's metadata is still on its way to it. */
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+
+/** Polls the topics' metadata until every partition has a leader, or rejects with what it saw last. */
+export async function waitForTopicLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      const leaderless = meta.topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+      if (leaderless.length === 0) return;
+      last = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+    } catch (err) {
+      // kafkajs's retrier wraps the error it ran out of retries on in `cause`
+      const e = err as { type?: string; cause?: { type?: string } };
+      const type = e.type ?? e.cause?.type;
+      if (!type || !NOT_YET.has(type)) throw err;
+      last = type;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} had no leaders after ${timeoutMs} ms: ${last}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const kafkajsToNestLevel = (logger: Logger) => () =>
   ({ level, log }: { level: logLevel; log: { message: string; error?: string } & Record<string, unknown> }) => {
     const { message, ...rest } = log;
@@ -98,7 +124,10 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
     await this.producer.connect();
   }
 
-  /** Creates every contract topic and its .dlt; existing ones are left as they are. */
+  /**
+   * Creates every contract topic and its .dlt; existing ones are left as they are. Resolves once
+   * every wanted topic has a leader for each partition, whoever created it.
+   */
   async ensureTopics(topics: readonly string[] = allTopics()): Promise<void> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -108,8 +137,11 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
       const missing = wanted.filter((t) => !existing.has(this.topicName(t)));
       if (missing.length === 0) return;
       try {
+        // kafkajs's own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a busy
+        // KRaft broker answers for a topic its controller has made but its metadata not yet
+        // caught up with: waitForTopicLeaders below waits through that.
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((t) => ({
             topic: this.topicName(t),
             numPartitions: this.options.partitions[t] ?? this.options.defaultPartitions,
@@ -121,6 +153,7 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
         const errors = (err as { errors?: { type?: string }[] }).errors ?? [err as { type?: string }];
         if (!errors.every((e) => e.type === 'TOPIC_ALREADY_EXISTS')) throw err;
       }
+      await waitForTopicLeaders(admin, missing.map((t) => this.topicName(t)), TOPIC_LEADERS_TIMEOUT_MS);
       this.logger.log(`created topics: ${missing.map((t) => this.topicName(t)).join(', ')}`);
     } finally {
       await admin.disconnect();
