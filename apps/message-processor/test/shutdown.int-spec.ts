@@ -38,7 +38,8 @@ describe('message-processor graceful shutdown', () => {
     await producer.send({ topic: `${env.topicPrefix}${Topics.ChatAccepted}`, acks: -1, messages: [{ key: show, value: JSON.stringify(line) }] });
     await waitFor('the insert to wait on our lock', async () => {
       const r = await pg.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO "chat"."messages"%'`,
+        // this database's sessions only: another run (or lane) may be inserting on the same server
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO "chat"."messages"%'`,
       );
       return r.rows[0].n > 0;
     });
