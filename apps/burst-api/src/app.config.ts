@@ -30,5 +30,11 @@ export class AppConfig extends ConfigClass(
      * analytics gets them within its allowed lateness (60 s), not only at the show-end flush
      */
     HEARTS_RELOG_EVERY_MS: env.positiveInt(3_000),
+    /**
+     * socket messages (both channels) a process reads and has not answered yet at most: past
+     * it, a connection that delivers one is no longer read until an answer leaves, so in a
+     * spike the backlog waits in the kernel's socket buffers, not in the heap (see RealtimeServer)
+     */
+    BURST_SOCKET_MAX_IN_FLIGHT: env.positiveInt(2_000),
   }),
 ) {}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BURST_WS_PATH, BURST_WS_PROTOCOL, redisKeys } from '@live/contracts';
 import { signAccessToken } from '@live/auth';
-import { testEnv, testRedis, tokenFor, useStack, waitFor } from '@live/testing';
+import { AppProcess, testEnv, testRedis, tokenFor, useStack, waitFor } from '@live/testing';
+import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { BurstStack } from './burst-stack';
 
@@ -49,13 +50,13 @@ describe('burst-api plain websocket channel', () => {
     redis.disconnect();
   });
 
-  const wsUrl = () => `${stack.burst.url.replace(/^http/, 'ws')}${BURST_WS_PATH}`;
+  const wsUrl = (base = stack.burst.url) => `${base.replace(/^http/, 'ws')}${BURST_WS_PATH}`;
 
-  /** Opens a connection; resolves with the client, or rejects with the refused upgrade's status and body. */
-  function open(opts: { token?: string; via?: 'header' | 'protocol'; protocols?: string[] } = {}): Promise<WsClient> {
+  /** Opens a connection (to `base`, the stack's burst-api by default); resolves with the client, or rejects with the refused upgrade's status and body. */
+  function open(opts: { token?: string; via?: 'header' | 'protocol'; protocols?: string[]; base?: string } = {}): Promise<WsClient> {
     const { token, via = 'protocol' } = opts;
     const protocols = opts.protocols ?? (token && via === 'protocol' ? [BURST_WS_PROTOCOL, token] : [BURST_WS_PROTOCOL]);
-    const ws = new WebSocket(wsUrl(), protocols, token && via === 'header' ? { headers: { authorization: `Bearer ${token}` } } : {});
+    const ws = new WebSocket(wsUrl(opts.base), protocols, token && via === 'header' ? { headers: { authorization: `Bearer ${token}` } } : {});
     clients.push(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new WsClient(ws)));
@@ -186,5 +187,34 @@ describe('burst-api plain websocket channel', () => {
     );
     expect(refused).toMatchObject({ ok: false, code: 'UNAUTHORIZED' });
     expect(await waitFor('closed after the refusal', () => c.closed)).toMatchObject({ code: 4001 });
+  });
+
+  it('stops reading connections past its in-flight bound, and answers every message all the same, on both channels', async () => {
+    // a burst-api that reads at most 2 messages ahead of its answers: most of these wait in the kernel
+    const tight = await AppProcess.start('burst-api', { BURST_SOCKET_MAX_IN_FLIGHT: '2' });
+    const sockets: ReturnType<typeof io>[] = [];
+    try {
+      const show = await liveShow();
+      const users = Array.from({ length: 40 }, (_, i) => `bp-${i}-${randomUUID().slice(0, 6)}`);
+      const plain = await Promise.all(users.slice(0, 20).map((u) => open({ token: tokenFor(u, ['viewer']), base: tight.url })));
+      for (const u of users.slice(20)) sockets.push(io(tight.url, { transports: ['websocket'], auth: { token: tokenFor(u, ['viewer']) }, reconnection: false, forceNew: true }));
+      await Promise.all(sockets.map((s) => new Promise((resolve) => s.once('connect', () => resolve(undefined)))));
+      const batch = (b: number) => ({ broadcastId: show, batchId: `b-${b}`, taps: [100 * b] });
+      const answers = await Promise.all([
+        ...plain.flatMap((c) => [1, 2, 3].map((b) => c.call('hearts.batch', batch(b)))),
+        ...sockets.flatMap((s) => [1, 2, 3].map((b) => s.timeout(20_000).emitWithAck('hearts.batch', batch(b)) as Promise<{ ok: boolean }>)),
+      ]);
+      expect(answers.filter((a) => !a.ok)).toEqual([]);
+      expect(answers).toHaveLength(120);
+      expect(Number(await redis.get(keys.broadcast.hearts(show)))).toBe(120);
+      const metrics = await (await fetch(`${tight.url}/metrics`)).text();
+      const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(metrics)?.[1]);
+      expect(metric('burst_socket_pauses_total')).toBeGreaterThan(0);
+      expect(metric('burst_socket_messages_in_flight')).toBe(0);
+      expect(metric('burst_socket_connections_paused')).toBe(0);
+    } finally {
+      sockets.forEach((s) => s.close());
+      await tight.stop();
+    }
   });
 });
