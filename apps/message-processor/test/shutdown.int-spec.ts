@@ -30,12 +30,21 @@ describe('message-processor graceful shutdown', () => {
     const env0 = { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) };
     let app = await AppProcess.start('message-processor', env0);
     const show = `show-${randomUUID()}`;
+    const send = (value: object) =>
+      producer.send({ topic: `${env.topicPrefix}${Topics.ChatAccepted}`, acks: -1, messages: [{ key: show, value: JSON.stringify(value) }] });
+    const stored = (messageId: string) => async () => (await pg.query('SELECT 1 FROM chat.messages WHERE message_id = $1', [messageId])).rowCount === 1;
+
+    // Caught up first: earlier files (in this lane) may have left chat lines the group has not
+    // read yet, and the batch held below must be the one with our line in it.
+    const first = chatAccepted(show, 'before the lock');
+    await send(first);
+    await waitFor('the group to catch up', stored(first.messageId));
 
     // Hold the consumer inside its batch: the insert waits on a table lock we own.
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE chat.messages IN EXCLUSIVE MODE');
     const line = chatAccepted(show, 'held during shutdown');
-    await producer.send({ topic: `${env.topicPrefix}${Topics.ChatAccepted}`, acks: -1, messages: [{ key: show, value: JSON.stringify(line) }] });
+    await send(line);
     await waitFor('the insert to wait on our lock', async () => {
       const r = await pg.query(
         // this database's sessions only: another run (or lane) may be inserting on the same server
@@ -56,11 +65,11 @@ describe('message-processor graceful shutdown', () => {
     // After a restart the group resumes after the committed offset: nothing is redone.
     app = await AppProcess.start('message-processor', env0);
     const marker = chatAccepted(show, 'after restart');
-    await producer.send({ topic: `${env.topicPrefix}${Topics.ChatAccepted}`, acks: -1, messages: [{ key: show, value: JSON.stringify(marker) }] });
-    await waitFor('marker stored', async () => (await pg.query('SELECT 1 FROM chat.messages WHERE message_id = $1', [marker.messageId])).rowCount === 1);
-    // the count follows the insert within the same window: wait for it, then it must be exactly 2
-    await waitFor('marker counted', async () => Number(await redis.get(keys.broadcast.chatCount(show))) >= 2);
-    expect(await redis.get(keys.broadcast.chatCount(show))).toBe('2');
+    await send(marker);
+    await waitFor('marker stored', stored(marker.messageId));
+    // the count follows the insert within the same window: wait for it, then it must be exactly 3
+    await waitFor('marker counted', async () => Number(await redis.get(keys.broadcast.chatCount(show))) >= 3);
+    expect(await redis.get(keys.broadcast.chatCount(show))).toBe('3');
     const consumed = await fetch(`${app.url}/metrics`).then((r) => r.text());
     // the restarted process read only the marker
     expect(consumed).toMatch(/chat_messages_consumed_total\{service="message-processor"\} 1\b/);
