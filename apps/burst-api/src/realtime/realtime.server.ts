@@ -6,16 +6,14 @@ import { CommonErrorCode } from '@live/errors';
 import { MetricsService } from '@live/metrics';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Counter, Histogram } from 'prom-client';
+import { Histogram } from 'prom-client';
 import { Server, Socket } from 'socket.io';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { AppConfig } from '../app.config';
 import { Refusal, ackOf, expired } from './ack';
+import { Backpressure, Reader } from './backpressure';
 
 export type BurstSocket = Socket & { data: { user: Principal; expiresAtMs: number } };
-
-/** What reads a connection's frames: ws's WebSocket (the plain channel's, and under engine.io's websocket transport). */
-type Reader = Pick<WebSocket, 'pause' | 'resume' | 'isPaused'>;
 
 /** What a viewer's message turns into: the ack, sent on whichever channel it came by. */
 export type BurstHandler = (user: Principal, message: unknown) => Promise<object> | object;
@@ -47,19 +45,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   private wss?: WebSocketServer;
   private readonly handlers = new Map<string, BurstHandler>();
 
-  /**
-   * Backpressure. Messages read and not answered yet, both channels. With the cores full (a
-   * heart spike), reading every message as it comes put the whole backlog into the heap: in
-   * the profile, scavenges copied the waiting batches, single GC pauses of 130-260 ms, and
-   * answers stalled. Past BURST_SOCKET_MAX_IN_FLIGHT, the connection that delivered a message
-   * is paused (ws stops reading its TCP socket; the kernel holds what the viewer sends next,
-   * and TCP slows the sender) until answers bring the backlog down to half the bound. The
-   * messages already read are all answered, none is dropped.
-   */
-  private inFlight = 0;
-  private readonly paused: Reader[] = [];
-  private readonly maxInFlight: number;
-  private readonly pauses: Counter;
+  /** messages read and not answered yet, both channels: past BURST_SOCKET_MAX_IN_FLIGHT, connections wait (see Backpressure) */
+  private readonly backpressure: Backpressure;
 
   /** message in to ack out, per channel and event: what the server adds, whatever the network and the client do */
   private readonly latency: Histogram<'channel' | 'event'>;
@@ -71,31 +58,10 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     metrics: MetricsService,
   ) {
     this.latency = metrics.histogram('burst_socket_message_seconds', 'socket message received to ack sent, by channel and event', ['channel', 'event'], LATENCY_BUCKETS);
-    this.maxInFlight = config.BURST_SOCKET_MAX_IN_FLIGHT;
-    metrics.gauge('burst_socket_messages_in_flight', 'socket messages read and not answered yet', () => this.inFlight);
-    metrics.gauge('burst_socket_connections_paused', 'connections not read until answers leave (backpressure)', () => this.paused.length);
-    this.pauses = metrics.counter('burst_socket_pauses_total', 'times a connection was paused past the in-flight bound (BURST_SOCKET_MAX_IN_FLIGHT)');
-  }
-
-  /** A message was read from `reader`'s connection: past the bound, that connection waits. */
-  private received(reader: Reader | undefined): void {
-    if (++this.inFlight > this.maxInFlight && reader && !reader.isPaused) {
-      reader.pause();
-      this.paused.push(reader);
-      this.pauses.inc();
-    }
-  }
-
-  /**
-   * A message was answered. Once the backlog is down to half the bound, every paused connection
-   * is read again (one at a time would strand those behind a connection with nothing more to
-   * send); each is paused again as soon as it delivers a message past the bound.
-   */
-  private answered(): void {
-    this.inFlight--;
-    if (this.paused.length > 0 && this.inFlight <= this.maxInFlight >> 1) {
-      for (const reader of this.paused.splice(0)) reader.resume();
-    }
+    const pauses = metrics.counter('burst_socket_pauses_total', 'times a connection was paused past the in-flight bound (BURST_SOCKET_MAX_IN_FLIGHT)');
+    const backpressure = (this.backpressure = new Backpressure(config.BURST_SOCKET_MAX_IN_FLIGHT, () => pauses.inc()));
+    metrics.gauge('burst_socket_messages_in_flight', 'socket messages read and not answered yet', () => backpressure.inFlight);
+    metrics.gauge('burst_socket_connections_paused', 'connections not read until answers leave (backpressure)', () => backpressure.pausedConnections);
   }
 
   /** The histogram child of a channel's event, made once (a labelled observe hashes its labels each time). */
@@ -203,9 +169,9 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
         }
         const started = performance.now();
         const observe = this.timer('socket.io', event);
-        this.received(readerOf(socket));
+        this.backpressure.received(readerOf(socket));
         void this.dispatch(handler, socket.data.user, message).then((a) => {
-          this.answered();
+          this.backpressure.answered();
           ack(a);
           observe((performance.now() - started) / 1000);
         });
@@ -261,9 +227,9 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       }
       const started = performance.now();
       const observe = this.timer('ws', event as string);
-      this.received(ws);
+      this.backpressure.received(ws);
       void this.dispatch(handler, user, data).then((ack) => {
-        this.answered();
+        this.backpressure.answered();
         send(ws, id, ack);
         observe((performance.now() - started) / 1000);
       });
