@@ -31,9 +31,9 @@ export class AppConfig extends ConfigClass(
      */
     HEARTS_RELOG_EVERY_MS: env.positiveInt(3_000),
     /**
-     * socket messages (both channels) a process reads and has not answered yet at most: past
-     * it, a connection that delivers one is no longer read until an answer leaves, so in a
-     * spike the backlog waits in the kernel's socket buffers, not in the heap (see RealtimeServer)
+     * socket messages (both channels) a process reads ahead of its answers: past it, a
+     * connection that delivers one is no longer read until answers make room, so a client that
+     * pipelines is read no faster than it is answered (see Backpressure)
      */
     BURST_SOCKET_MAX_IN_FLIGHT: env.positiveInt(2_000),
   }),

@@ -7,12 +7,14 @@ export interface Reader {
 
 /**
  * Backpressure for the socket channels: messages read and not answered yet, both channels
- * together. With the cores full (a heart spike), reading every message as it comes puts the
- * whole backlog into the heap. Past `max`, the connection that delivered a message is paused
+ * together. Reading every message as it comes would put whatever a client pipelines into the
+ * heap. Past `max`, the connection that delivered a message is paused
  * (ws stops reading its TCP socket: the kernel holds what the viewer sends next, and TCP slows
  * the sender). Once answers bring the backlog down to half of `max`, paused connections are read
  * again, longest-paused first, as many as there is room for (see pump). Messages already read
- * are all answered; none is dropped.
+ * are all answered; none is dropped. A connection readable in a turn still brings its message,
+ * so with thousands of connections one message deep (a heart spike) a process holds up to
+ * `max` plus about one message per connection.
  */
 export class Backpressure {
   private inFlightNow = 0;
