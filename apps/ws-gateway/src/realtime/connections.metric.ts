@@ -1,6 +1,5 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { MetricsService } from '@live/metrics';
-import { Gauge } from 'prom-client';
 import { RealtimeServer } from './realtime.server';
 
 export const CONNECTED_SOCKETS_METRIC = 'ws_gateway_connected_sockets';
@@ -18,15 +17,6 @@ export class ConnectionsMetric implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.metrics.registry.getSingleMetric(CONNECTED_SOCKETS_METRIC)) return;
-    const realtime = this.realtime;
-    new Gauge({
-      name: CONNECTED_SOCKETS_METRIC,
-      help: 'socket.io connections open on this process',
-      registers: [this.metrics.registry],
-      collect() {
-        this.set(realtime.connectedCount());
-      },
-    });
+    this.metrics.gauge(CONNECTED_SOCKETS_METRIC, 'socket.io connections open on this process', () => this.realtime.connectedCount());
   }
 }

@@ -39,7 +39,7 @@ const TOPIC_LEADERS_TIMEOUT_MS = 30_000;
 const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
 
 /** Polls the topics' metadata until every partition has a leader, or rejects with what it saw last. */
-export async function waitForTopicLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+async function waitForTopicLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   for (;;) {
