@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import { chromium, Browser } from 'playwright-core';
 import { findTxxxFrames } from '../src/timed-metadata/id3';
@@ -80,7 +81,10 @@ describe('live video', () => {
     streamKey = rotated.body.streamKey;
     const directory = new StreamKeyDirectory(redis, redisKeys(env.redisPhase));
     await waitFor('the old key refused by the lookup', async () => !(await directory.lookup(first.body.streamKey)).ok);
-    expect(await directory.lookup(streamKey)).toEqual({ ok: true, broadcastId: show.id, status: 'live' });
+    // the status is mirrored from management's committed events, as the keys are: it may trail the 200 of start
+    const live = { ok: true, broadcastId: show.id, status: 'live' };
+    await waitFor('the new key looked up as the live show', async () => isDeepStrictEqual(await directory.lookup(streamKey), live));
+    expect(await directory.lookup(streamKey)).toEqual(live);
   });
 
   it('refuses a push with a wrong key, logs and counts it, serves nothing', async () => {
