@@ -97,6 +97,54 @@ describe('hearts', () => {
     expect(records).toBeLessThan(200);
   });
 
+  it('finds a batch first counted in the hour before, and across an upgrade from per-batch keys', async () => {
+    const ANSWER_HOUR_MS = 3_600_000;
+    // a show counted by burst-api before the answers and paces went into hashes: its total, a
+    // batch's answer and a viewer's full pace are keys of their own (what that version wrote)
+    const show = await liveShow();
+    const [fan, flooder, late] = [`fan-${randomUUID()}`, `flooder-${randomUUID()}`, `late-${randomUUID()}`];
+    const now = Date.now();
+    await redis
+      .multi()
+      .set(keys.broadcast.hearts(show), '7')
+      .set(keys.hearts.batch(show, fan, 'old-1'), '7#3', 'EX', 3600)
+      // both buckets full (15/s x 8 s), the video one at position 5 s: no tap before that drains it
+      .set(keys.hearts.pace(show, flooder), `120.000|${now}|120.000|5000`, 'EX', 60)
+      // the hour before's hash (a batch counted at 10:59, retried at 11:00)
+      .hset(keys.broadcast.heartsAnswers(show, Math.floor(now / ANSWER_HOUR_MS) - 1), `${late}/b-1`, '4#2')
+      .exec();
+
+    const retried = await tapper(fan).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'old-1', taps: taps(3) });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual({ batchId: 'old-1', accepted: 3, total: 7 });
+    const reused = await tapper(fan).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'old-1', taps: taps(4) });
+    expect(reused.status).toBe(409);
+    expect(reused.body.code).toBe('BATCH_ID_REUSED');
+    const flooded = await tapper(flooder).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'new-1', taps: [1000] });
+    expect(flooded.status).toBe(429);
+    expect(flooded.body).toMatchObject({ code: 'RATE_LIMITED', field: 'taps' });
+    const lateRetry = await tapper(late).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-1', taps: taps(2) });
+    expect(lateRetry.body).toEqual({ batchId: 'b-1', accepted: 2, total: 4 });
+    expect(await redis.get(keys.broadcast.hearts(show))).toBe('7');
+    // the per-batch keys are read for the show's first hour under the hashes, then no more
+    const until = Number(await redis.get(keys.broadcast.heartsLegacyUntil(show)));
+    expect(until).toBeGreaterThan(now + ANSWER_HOUR_MS - 60_000);
+    expect(until).toBeLessThanOrEqual(Date.now() + ANSWER_HOUR_MS);
+
+    // a new batch counts, and its answer is in the hour's hash, not a key of its own
+    const fresh = await tapper(fan).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'new-1', taps: taps(2) });
+    expect(fresh.body).toEqual({ batchId: 'new-1', accepted: 2, total: 9 });
+    const hour = Math.floor(Date.now() / ANSWER_HOUR_MS);
+    const answers = [...new Set([hour, Math.floor(now / ANSWER_HOUR_MS)])].map((h) => redis.hget(keys.broadcast.heartsAnswers(show, h), `${fan}/new-1`));
+    expect(await Promise.all(answers)).toContain('9#2');
+    expect(await redis.exists(keys.hearts.batch(show, fan, 'new-1'))).toBe(0);
+
+    // a show first counted under the hashes never reads the per-batch keys
+    const other = await liveShow();
+    expect((await tapper(fan).post(`/v1/broadcasts/${other}/hearts`, { batchId: 'b-1', taps: taps(1) })).status).toBe(200);
+    expect(await redis.get(keys.broadcast.heartsLegacyUntil(other))).toBe('0');
+  });
+
   it('refuses implausible batches with the reason and throttles who keeps sending them', async () => {
     const show = await liveShow();
     const api = tapper(`cheat-${randomUUID()}`);

@@ -64,6 +64,23 @@ export function redisKeys(phase: string) {
       heartsUnlogged: (broadcastId: string, bucket: number) => show(broadcastId, `hearts-unlogged:${bucket}`),
       /** set of the buckets of heartsUnlogged that may hold batches */
       heartsUnloggedBuckets: (broadcastId: string) => show(broadcastId, 'hearts-unlogged-buckets'),
+      /**
+       * hash `<userId>/<batchId>` -> `<totalAfter>#<accepted>`: the first answer to each batch
+       * counted in the hour `hour` (epoch ms / 3,600,000); a batch is looked up in its hour's and
+       * the one before, so a retried batch counts once for one to two hours
+       */
+      heartsAnswers: (broadcastId: string, hour: number) => show(broadcastId, `hearts-answers:${hour}`),
+      /**
+       * hash userId -> one viewer's pace across all their batches,
+       * `<wall level>|<wall ms>|<video level>|<video ms>` (two leaky buckets of taps, one over wall
+       * time, one over video positions); an entry unchanged for a minute counts as empty
+       */
+      heartsPace: (broadcastId: string) => show(broadcastId, 'hearts-pace'),
+      /**
+       * epoch ms until which the counting script also reads the per-batch keys of `hearts` below
+       * (0: never): a show live when burst-api moved to heartsAnswers keeps its earlier answers
+       */
+      heartsLegacyUntil: (broadcastId: string) => show(broadcastId, 'hearts-legacy-until'),
       /** hash userId -> implausible batches in the current minute (anti-cheat throttle) */
       heartsStrikes: (broadcastId: string) => show(broadcastId, 'hearts-strikes'),
       /** hash userId -> ban expiry (epoch ms, 0 = no end) for one show */
@@ -96,13 +113,17 @@ export function redisKeys(phase: string) {
       /** string `kept` | `void`: a vote's fate, decided like a claim's (see coupon.claimFate) */
       voteFate: (broadcastId: string, voteId: string) => tagged('poll', broadcastId, `vote:${voteId}:fate`),
     },
+    /**
+     * Before heartsAnswers and heartsPace (one hash each per show), a key per batch and per
+     * viewer. Written no more; read by the counting script during a show's first hour after
+     * the upgrade (broadcast.heartsLegacyUntil), by these prefixes.
+     */
     hearts: {
-      /** the first answer to (show, user, batchId), kept an hour: a retried batch counts once */
+      /** the first answer to (show, user, batchId), kept an hour: `<prefix><userId>/<batchId>:answer` */
+      batchPrefix: (broadcastId: string) => tagged('hearts-batch', broadcastId, ''),
       batch: (broadcastId: string, userId: string, batchId: string) => tagged('hearts-batch', broadcastId, `${userId}/${batchId}:answer`),
-      /**
-       * one viewer's pace across all their batches: `<wall level>|<wall ms>|<video level>|<video ms>`
-       * (two leaky buckets of taps, one over wall time, one over video positions), kept a minute
-       */
+      /** one viewer's pace, kept a minute: `<prefix><userId>:pace` */
+      pacePrefix: (broadcastId: string) => tagged('hearts-pace', broadcastId, ''),
       pace: (broadcastId: string, userId: string) => tagged('hearts-pace', broadcastId, `${userId}:pace`),
     },
     analytics: {

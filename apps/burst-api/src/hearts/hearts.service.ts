@@ -13,7 +13,12 @@ import { HeartBatchDto } from './hearts.dto';
 import { HeartsErrors } from './hearts.errors';
 import { implausibleTaps } from './hearts.rules';
 
-const BATCH_TTL_SECONDS = 3600;
+/** a batch's first answer is found for one to two hours: in its hour's hash and the next hour's lookups */
+const ANSWER_HOUR_MS = 3_600_000;
+/** how long after its first script call a show also reads the per-batch keys of before (see COUNT) */
+const LEGACY_READ_MS = ANSWER_HOUR_MS;
+/** a viewer's pace entry unchanged this long counts as empty (the per-viewer key of before expired then) */
+const PACE_IDLE_MS = 60_000;
 /** how far past the show's running time a tap may be (clock skew, player buffering) */
 const CLOCK_SLACK_MS = 10_000;
 /**
@@ -21,37 +26,50 @@ const CLOCK_SLACK_MS = 10_000;
  * a 256-batch call held it 10-20 ms (cores shared), and every claim and vote waited behind it.
  */
 const MAX_BATCHES_PER_CALL = 64;
-const SHOW_KEYS = 8;
-const COMMON_ARGS = 7;
+const COMMON_ARGS = 10;
 const BATCH_ARGS = 8;
 // A show's heart batches that arrived together (one turn of the event loop, up to
-// MAX_BATCHES_PER_CALL), counted in one script call: one round trip and a handful of Redis
-// commands per batch, instead of a call (and its ~15 commands) each. Batches are judged in
-// arrival order, each exactly as if it had come alone: checks first (show live, viewer not
-// banned, not throttled, taps within the running time; an implausible batch is a strike),
-// then a retried batch gets its first answer (or BATCH_ID_REUSED if it now carries another
-// number of taps), then the viewer's pace across all their batches (below; a refusal is a
-// strike too), and a new batch is counted, ranked, remembered for an hour as
-// `<total>#<accepted>` and noted as not yet in the analytics log (see HeartsLog): in the
+// MAX_BATCHES_PER_CALL), counted in one script call: one round trip, and Redis commands per
+// call rather than per batch (the answers, the paces, the bans and the strikes of all the
+// call's batches are read with one HMGET each and written with one HSET each; only the
+// ranking's ZINCRBY is per batch). Each redis.call costs Redis a few µs on top of its command,
+// and in a spike Redis shares the two cores with everything else.
+//
+// Batches are judged in arrival order, each exactly as if it had come alone: checks first
+// (show live, viewer not banned, not throttled, taps within the running time; an implausible
+// batch is a strike), then a retried batch gets its first answer (or BATCH_ID_REUSED if it now
+// carries another number of taps), then the viewer's pace across all their batches (below; a
+// refusal is a strike too), and a new batch is counted, ranked, its answer kept as
+// `<total>#<accepted>` in the hash of the hour (looked up in that hour's hash and the one
+// before: one to two hours) and noted as not yet in the analytics log (see HeartsLog): in the
 // unlogged hash of the second of the call's time, whose bucket joins the show's set of them.
+// What a batch of the call changes (an answer, a pace, a strike) is seen by the batches after it.
 //
-// Pace: two leaky buckets of taps per viewer, in one key. The wall bucket drains at
-// maxPerSecond taps per second of wall time; the video bucket drains at maxPerSecond taps per
-// second the viewer's furthest video position moves on. Each holds at most burstTaps. So
-// parallel batches with fresh ids and the same positions fill the video bucket, a flood of
-// any positions fills the wall bucket, and an honest client (one batch per 1-3 s window,
-// positions moving with the show) never comes near either.
+// Pace: two leaky buckets of taps per viewer, in one field of the show's pace hash. The wall
+// bucket drains at maxPerSecond taps per second of wall time; the video bucket drains at
+// maxPerSecond taps per second the viewer's furthest video position moves on. Each holds at
+// most burstTaps; an entry a minute old counts as empty. So parallel batches with fresh ids and
+// the same positions fill the video bucket, a flood of any positions fills the wall bucket,
+// and an honest client (one batch per 1-3 s window, positions moving with the show) never comes
+// near either.
 //
-// All keys are the show's (one Redis Cluster slot); the platform-wide ban comes in per batch
-// (see Bans), the show's own ban is read here with the same rule.
+// Upgrade: answers and paces were a key per batch and per viewer before. The first call for a
+// show notes in heartsLegacyUntil whether the show had counted hearts already (then for an
+// hour it also reads those keys, by their prefixes, for a batch or viewer the hashes do not
+// have: a batch counted before the upgrade and retried after it still counts once) or not (0).
+//
+// All keys are the show's (one Redis Cluster slot, the per-batch keys of before included); the
+// platform-wide ban comes in per batch (see Bans), the show's own ban is read here with the
+// same rule.
 // KEYS: status, startedAt, showBans, strikes, total, rank, unlogged (nowMs's bucket),
-//       unloggedBuckets, then per batch: batch, pace
-// ARGV: nowMs, ttl, maxStrikes, slackMs, maxPerSecond, burstTaps, bucket, then per batch: userId,
-//       taps, lastTap, firstTap, refusal ('' = plausible so far), unloggedField, the taps joined
-//       by ',', globallyBanned (1/0)
+//       unloggedBuckets, answers (nowMs's hour), answers (the hour before), pace, legacyUntil
+// ARGV: nowMs, answersExpireAt (epoch s), maxStrikes, slackMs, maxPerSecond, burstTaps, bucket,
+//       legacyReadMs, legacy answer prefix, legacy pace prefix, then per batch: userId, taps,
+//       lastTap, firstTap, refusal ('' = plausible so far), `<userId>/<batchId>`, the taps
+//       joined by ',', globallyBanned (1/0)
 // Returns three strings per batch: outcome, detail, extra ('' where there is none).
 const COUNT = `
-local n = (#KEYS - ${SHOW_KEYS}) / 2
+local n = (#ARGV - ${COMMON_ARGS}) / ${BATCH_ARGS}
 local out = {}
 local status = redis.call('GET', KEYS[1])
 if status ~= 'live' then
@@ -62,21 +80,37 @@ if status ~= 'live' then
   return out
 end
 local now = tonumber(ARGV[1])
-local ttl = ARGV[2]
 local maxStrikes = tonumber(ARGV[3])
 local slack = tonumber(ARGV[4])
 local rate = tonumber(ARGV[5])
 local cap = tonumber(ARGV[6])
 local started = tonumber(redis.call('GET', KEYS[2]) or '0')
-local users = {}
-for i = 1, n do users[i] = ARGV[${COMMON_ARGS} + (i - 1) * ${BATCH_ARGS} + 1] end
+local users, fields = {}, {}
+for i = 1, n do
+  local a = ${COMMON_ARGS} + (i - 1) * ${BATCH_ARGS}
+  users[i] = ARGV[a + 1]
+  fields[i] = ARGV[a + 6]
+end
 local bans = redis.call('HMGET', KEYS[3], unpack(users))
 local strikeList = redis.call('HMGET', KEYS[4], unpack(users))
 local strikes = {}
 for i = 1, n do strikes[users[i]] = tonumber(strikeList[i] or '0') end
-local total = tonumber(redis.call('GET', KEYS[5]) or '0')
+local totalRaw = redis.call('GET', KEYS[5])
+local total = tonumber(totalRaw or '0')
+local legacyUntil = tonumber(redis.call('GET', KEYS[12]) or '-1')
+if legacyUntil < 0 then
+  legacyUntil = totalRaw and now + tonumber(ARGV[8]) or 0
+  redis.call('SET', KEYS[12], legacyUntil)
+end
+local legacy = now < legacyUntil
+local answersNow = redis.call('HMGET', KEYS[9], unpack(fields))
+local answersBefore = redis.call('HMGET', KEYS[10], unpack(fields))
+local answered = {}
+local paceList = redis.call('HMGET', KEYS[11], unpack(users))
+local paces = {}
+for i = 1, n do paces[users[i]] = paceList[i] end
 local added = 0
-local unlogged = {}
+local unlogged, newAnswers, newPaces = {}, {}, {}
 local struck = false
 local function strike(user)
   redis.call('HINCRBY', KEYS[4], user, 1)
@@ -96,18 +130,20 @@ local function one(i)
     strike(user)
     return 'implausible', refusal, ''
   end
-  local batchKey, paceKey = KEYS[${SHOW_KEYS} + 2 * i - 1], KEYS[${SHOW_KEYS} + 2 * i]
-  local prev = redis.call('GET', batchKey)
+  local field = fields[i]
+  local prev = answered[field] or answersNow[i] or answersBefore[i]
+  if not prev and legacy then prev = redis.call('GET', ARGV[9] .. field .. ':answer') end
   if prev then
     local was, accepted = string.match(prev, '^(%d+)#(%d+)$')
     if accepted and tonumber(accepted) ~= taps then return 'reused', accepted, '' end
     return 'repeat', was or prev, ''
   end
   local wl, wt, vl, vt = 0, now, 0, first
-  local pace = redis.call('GET', paceKey)
+  local pace = paces[user]
+  if not pace and legacy then pace = redis.call('GET', ARGV[10] .. user .. ':pace') end
   if pace then
     local pa, pb, pc, pd = string.match(pace, '^([%d.]+)|(%d+)|([%d.]+)|(%d+)$')
-    if pa then wl, wt, vl, vt = tonumber(pa), tonumber(pb), tonumber(pc), tonumber(pd) end
+    if pa and now - tonumber(pb) < ${PACE_IDLE_MS} then wl, wt, vl, vt = tonumber(pa), tonumber(pb), tonumber(pc), tonumber(pd) end
   end
   wl = math.max(0, wl - math.max(0, now - wt) * rate / 1000)
   vl = math.max(0, vl - math.max(0, last - vt) * rate / 1000)
@@ -116,12 +152,18 @@ local function one(i)
     local over = math.max(wl, vl) + taps - cap
     return 'pace', (wl + taps > cap) and 'wall' or 'video', tostring(math.max(1, math.ceil(over / rate)))
   end
-  redis.call('SET', paceKey, string.format('%.3f|%d|%.3f|%d', wl + taps, now, vl + taps, math.max(vt, last)), 'EX', 60)
+  pace = string.format('%.3f|%d|%.3f|%d', wl + taps, now, vl + taps, math.max(vt, last))
+  if not newPaces[user] then newPaces[#newPaces + 1] = user end
+  newPaces[user] = pace
+  paces[user] = pace
   added = added + taps
   local after = total + added
   redis.call('ZINCRBY', KEYS[6], taps, user)
-  redis.call('SET', batchKey, after .. '#' .. taps, 'EX', ttl)
-  unlogged[#unlogged + 1] = ARGV[a + 6]
+  local answer = after .. '#' .. taps
+  answered[field] = answer
+  newAnswers[#newAnswers + 1] = field
+  newAnswers[#newAnswers + 1] = answer
+  unlogged[#unlogged + 1] = field
   unlogged[#unlogged + 1] = after .. '|' .. ARGV[1] .. '|' .. ARGV[a + 7]
   return 'counted', tostring(after), ''
 end
@@ -136,6 +178,15 @@ if added > 0 then
   redis.call('INCRBY', KEYS[5], added)
   redis.call('HSET', KEYS[7], unpack(unlogged))
   redis.call('SADD', KEYS[8], ARGV[7])
+  redis.call('HSET', KEYS[9], unpack(newAnswers))
+  redis.call('EXPIREAT', KEYS[9], ARGV[2])
+  local paceArgs = {}
+  for _, user in ipairs(newPaces) do
+    paceArgs[#paceArgs + 1] = user
+    paceArgs[#paceArgs + 1] = newPaces[user]
+  end
+  redis.call('HSET', KEYS[11], unpack(paceArgs))
+  redis.call('PEXPIRE', KEYS[11], ${PACE_IDLE_MS})
 end
 return out
 `;
@@ -231,9 +282,10 @@ export class HeartsService implements OnModuleInit {
   private count(broadcastId: string, list: Queued[]): Promise<Outcome[]> {
     const { keys, client } = this.redis;
     const now = Date.now();
+    const hour = Math.floor(now / ANSWER_HOUR_MS);
     const maxPerSecond = this.config.HEARTS_MAX_TAPS_PER_SECOND;
     const args: (string | number)[] = [
-      SHOW_KEYS + 2 * list.length,
+      12,
       keys.broadcast.status(broadcastId),
       keys.broadcast.startedAt(broadcastId),
       keys.broadcast.bans(broadcastId),
@@ -242,9 +294,22 @@ export class HeartsService implements OnModuleInit {
       keys.broadcast.heartsRank(broadcastId),
       keys.broadcast.heartsUnlogged(broadcastId, unloggedBucket(now)),
       keys.broadcast.heartsUnloggedBuckets(broadcastId),
+      keys.broadcast.heartsAnswers(broadcastId, hour),
+      keys.broadcast.heartsAnswers(broadcastId, hour - 1),
+      keys.broadcast.heartsPace(broadcastId),
+      keys.broadcast.heartsLegacyUntil(broadcastId),
+      now,
+      // the hour's hash is looked up during the next hour too
+      ((hour + 2) * ANSWER_HOUR_MS) / 1000,
+      this.config.HEARTS_MAX_STRIKES,
+      CLOCK_SLACK_MS,
+      maxPerSecond,
+      maxPerSecond * this.config.HEARTS_PACE_BURST_SECONDS,
+      unloggedBucket(now),
+      LEGACY_READ_MS,
+      keys.hearts.batchPrefix(broadcastId),
+      keys.hearts.pacePrefix(broadcastId),
     ];
-    for (const b of list) args.push(keys.hearts.batch(broadcastId, b.userId, b.batchId), keys.hearts.pace(broadcastId, b.userId));
-    args.push(now, BATCH_TTL_SECONDS, this.config.HEARTS_MAX_STRIKES, CLOCK_SLACK_MS, maxPerSecond, maxPerSecond * this.config.HEARTS_PACE_BURST_SECONDS, unloggedBucket(now));
     for (const b of list) {
       args.push(b.userId, b.taps.length, b.taps[b.taps.length - 1], b.taps[0], b.refusal, unloggedField(b.userId, b.batchId), b.taps.join(','), b.globallyBanned ? 1 : 0);
     }

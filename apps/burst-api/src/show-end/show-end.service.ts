@@ -64,6 +64,8 @@ export class ShowEndService {
     const drop = [
       keys.broadcast.heartsRank(broadcastId),
       keys.broadcast.heartsStrikes(broadcastId),
+      keys.broadcast.heartsPace(broadcastId),
+      keys.broadcast.heartsLegacyUntil(broadcastId),
       keys.broadcast.heartsUnloggedBuckets(broadcastId),
       ...(unloggedBuckets as string[]).map((b) => keys.broadcast.heartsUnlogged(broadcastId, Number(b))),
       keys.broadcast.coupons(broadcastId),
