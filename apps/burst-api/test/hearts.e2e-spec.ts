@@ -97,12 +97,12 @@ describe('hearts', () => {
     expect(records).toBeLessThan(200);
   });
 
-  it('finds a batch first counted in the hour before, and across an upgrade from per-batch keys', async () => {
+  it('finds a batch first counted in the hour before or after, and across an upgrade from per-batch keys', async () => {
     const ANSWER_HOUR_MS = 3_600_000;
     // a show counted by burst-api before the answers and paces went into hashes: its total, a
     // batch's answer and a viewer's full pace are keys of their own (what that version wrote)
     const show = await liveShow();
-    const [fan, flooder, late] = [`fan-${randomUUID()}`, `flooder-${randomUUID()}`, `late-${randomUUID()}`];
+    const [fan, flooder, late, early] = [`fan-${randomUUID()}`, `flooder-${randomUUID()}`, `late-${randomUUID()}`, `early-${randomUUID()}`];
     const now = Date.now();
     await redis
       .multi()
@@ -112,6 +112,8 @@ describe('hearts', () => {
       .set(keys.hearts.pace(show, flooder), `120.000|${now}|120.000|5000`, 'EX', 60)
       // the hour before's hash (a batch counted at 10:59, retried at 11:00)
       .hset(keys.broadcast.heartsAnswers(show, Math.floor(now / ANSWER_HOUR_MS) - 1), `${late}/b-1`, '4#2')
+      // and the hour after's (counted by a replica whose clock is ahead of this one's)
+      .hset(keys.broadcast.heartsAnswers(show, Math.floor(now / ANSWER_HOUR_MS) + 1), `${early}/b-1`, '5#1')
       .exec();
 
     const retried = await tapper(fan).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'old-1', taps: taps(3) });
@@ -125,6 +127,7 @@ describe('hearts', () => {
     expect(flooded.body).toMatchObject({ code: 'RATE_LIMITED', field: 'taps' });
     const lateRetry = await tapper(late).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-1', taps: taps(2) });
     expect(lateRetry.body).toEqual({ batchId: 'b-1', accepted: 2, total: 4 });
+    expect((await tapper(early).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-1', taps: taps(1) })).body).toEqual({ batchId: 'b-1', accepted: 1, total: 5 });
     expect(await redis.get(keys.broadcast.hearts(show))).toBe('7');
     // the per-batch keys are read for the show's first hour under the hashes, then no more
     const until = Number(await redis.get(keys.broadcast.heartsLegacyUntil(show)));

@@ -66,8 +66,9 @@ export function redisKeys(phase: string) {
       heartsUnloggedBuckets: (broadcastId: string) => show(broadcastId, 'hearts-unlogged-buckets'),
       /**
        * hash `<userId>/<batchId>` -> `<totalAfter>#<accepted>`: the first answer to each batch
-       * counted in the hour `hour` (epoch ms / 3,600,000); a batch is looked up in its hour's and
-       * the one before, so a retried batch counts once for one to two hours
+       * counted in the hour `hour` (epoch ms / 3,600,000); a batch is looked up in its hour's, the
+       * one before (a retried batch counts once for one to two hours) and the one after (a
+       * replica whose clock is behind the one that counted it)
        */
       heartsAnswers: (broadcastId: string, hour: number) => show(broadcastId, `hearts-answers:${hour}`),
       /**

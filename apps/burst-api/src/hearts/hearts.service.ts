@@ -41,7 +41,8 @@ const BATCH_ARGS = 8;
 // carries another number of taps), then the viewer's pace across all their batches (below; a
 // refusal is a strike too), and a new batch is counted, ranked, its answer kept as
 // `<total>#<accepted>` in the hash of the hour (looked up in that hour's hash and the one
-// before: one to two hours) and noted as not yet in the analytics log (see HeartsLog): in the
+// before: one to two hours; and the one after, for a replica whose clock is behind the one
+// that counted it) and noted as not yet in the analytics log (see HeartsLog): in the
 // unlogged hash of the second of the call's time, whose bucket joins the show's set of them.
 // What a batch of the call changes (an answer, a pace, a strike) is seen by the batches after it.
 //
@@ -62,7 +63,8 @@ const BATCH_ARGS = 8;
 // platform-wide ban comes in per batch (see Bans), the show's own ban is read here with the
 // same rule.
 // KEYS: status, startedAt, showBans, strikes, total, rank, unlogged (nowMs's bucket),
-//       unloggedBuckets, answers (nowMs's hour), answers (the hour before), pace, legacyUntil
+//       unloggedBuckets, answers (nowMs's hour), answers (the hour before), answers (the hour
+//       after), pace, legacyUntil
 // ARGV: nowMs, answersExpireAt (epoch s), maxStrikes, slackMs, maxPerSecond, burstTaps, bucket,
 //       legacyReadMs, legacy answer prefix, legacy pace prefix, then per batch: userId, taps,
 //       lastTap, firstTap, refusal ('' = plausible so far), `<userId>/<batchId>`, the taps
@@ -97,16 +99,17 @@ local strikes = {}
 for i = 1, n do strikes[users[i]] = tonumber(strikeList[i] or '0') end
 local totalRaw = redis.call('GET', KEYS[5])
 local total = tonumber(totalRaw or '0')
-local legacyUntil = tonumber(redis.call('GET', KEYS[12]) or '-1')
+local legacyUntil = tonumber(redis.call('GET', KEYS[13]) or '-1')
 if legacyUntil < 0 then
   legacyUntil = totalRaw and now + tonumber(ARGV[8]) or 0
-  redis.call('SET', KEYS[12], legacyUntil)
+  redis.call('SET', KEYS[13], legacyUntil)
 end
 local legacy = now < legacyUntil
 local answersNow = redis.call('HMGET', KEYS[9], unpack(fields))
 local answersBefore = redis.call('HMGET', KEYS[10], unpack(fields))
+local answersAfter = redis.call('HMGET', KEYS[11], unpack(fields))
 local answered = {}
-local paceList = redis.call('HMGET', KEYS[11], unpack(users))
+local paceList = redis.call('HMGET', KEYS[12], unpack(users))
 local paces = {}
 for i = 1, n do paces[users[i]] = paceList[i] end
 local added = 0
@@ -131,7 +134,7 @@ local function one(i)
     return 'implausible', refusal, ''
   end
   local field = fields[i]
-  local prev = answered[field] or answersNow[i] or answersBefore[i]
+  local prev = answered[field] or answersNow[i] or answersBefore[i] or answersAfter[i]
   if not prev and legacy then prev = redis.call('GET', ARGV[9] .. field .. ':answer') end
   if prev then
     local was, accepted = string.match(prev, '^(%d+)#(%d+)$')
@@ -185,8 +188,8 @@ if added > 0 then
     paceArgs[#paceArgs + 1] = user
     paceArgs[#paceArgs + 1] = newPaces[user]
   end
-  redis.call('HSET', KEYS[11], unpack(paceArgs))
-  redis.call('PEXPIRE', KEYS[11], ${PACE_IDLE_MS})
+  redis.call('HSET', KEYS[12], unpack(paceArgs))
+  redis.call('PEXPIRE', KEYS[12], ${PACE_IDLE_MS})
 end
 return out
 `;
@@ -285,7 +288,7 @@ export class HeartsService implements OnModuleInit {
     const hour = Math.floor(now / ANSWER_HOUR_MS);
     const maxPerSecond = this.config.HEARTS_MAX_TAPS_PER_SECOND;
     const args: (string | number)[] = [
-      12,
+      13,
       keys.broadcast.status(broadcastId),
       keys.broadcast.startedAt(broadcastId),
       keys.broadcast.bans(broadcastId),
@@ -296,6 +299,7 @@ export class HeartsService implements OnModuleInit {
       keys.broadcast.heartsUnloggedBuckets(broadcastId),
       keys.broadcast.heartsAnswers(broadcastId, hour),
       keys.broadcast.heartsAnswers(broadcastId, hour - 1),
+      keys.broadcast.heartsAnswers(broadcastId, hour + 1),
       keys.broadcast.heartsPace(broadcastId),
       keys.broadcast.heartsLegacyUntil(broadcastId),
       now,
