@@ -30,6 +30,12 @@ describe('parseHeartBatch', () => {
     }
   });
 
+  it('takes one more key when told to, and only that one', () => {
+    expect(parseHeartBatch({ broadcastId: 's-1', batchId: 'b', taps: [1] }, 'broadcastId')).toEqual({ ok: true, value: { batchId: 'b', taps: [1] } });
+    expect(parseHeartBatch({ broadcastId: 's-1', batchId: 'b', taps: [1] })).toMatchObject({ ok: false, field: 'broadcastId' });
+    expect(parseHeartBatch({ broadcastId: 's-1', batchId: 'b', taps: [1], pollId: 'p' }, 'broadcastId')).toMatchObject({ ok: false, field: 'pollId' });
+  });
+
   it('refuses what is not an object', () => {
     for (const body of [null, [], 'x', 3]) expect(parseHeartBatch(body)).toMatchObject({ ok: false, field: 'body' });
   });

@@ -32,9 +32,10 @@ const BATCH_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /**
  * The same checks as HeartBatchDto, by hand, for the socket channel: one tap batch there is a
  * few µs of work, and a zod parse cost more than the rest. The answers match the DTO's
- * (field and message); hearts.dto.spec.ts holds them side by side.
+ * (field and message); hearts.dto.spec.ts holds them side by side. `alsoAllowed`: one more key
+ * the body may carry (a socket message's `broadcastId`, checked by its caller).
  */
-export function parseHeartBatch(body: unknown): { ok: true; value: HeartBatchDto } | { ok: false; field: string; message: string } {
+export function parseHeartBatch(body: unknown, alsoAllowed?: string): { ok: true; value: HeartBatchDto } | { ok: false; field: string; message: string } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, field: 'body', message: 'the body must be a JSON object' };
   const { batchId, taps } = body as { batchId?: unknown; taps?: unknown };
   if (typeof batchId !== 'string') return { ok: false, field: 'batchId', message: 'must be a string' };
@@ -44,6 +45,6 @@ export function parseHeartBatch(body: unknown): { ok: true; value: HeartBatchDto
     const t = taps[i] as unknown;
     if (!Number.isInteger(t) || (t as number) < 0) return { ok: false, field: 'taps', message: 'whole, non-negative milliseconds' };
   }
-  for (const key in body) if (key !== 'batchId' && key !== 'taps') return { ok: false, field: key, message: `unknown field "${key}"` };
+  for (const key in body) if (key !== 'batchId' && key !== 'taps' && key !== alsoAllowed) return { ok: false, field: key, message: `unknown field "${key}"` };
   return { ok: true, value: { batchId, taps: taps as number[] } };
 }

@@ -28,11 +28,12 @@ export class HeartsGateway implements OnModuleInit {
   }
 
   private batch(user: Principal, message: unknown): HeartsBatchAck | Promise<HeartsBatchAck> {
-    const { broadcastId, ...body } = (typeof message === 'object' && message !== null ? message : {}) as { broadcastId?: unknown };
+    const broadcastId = typeof message === 'object' && message !== null ? (message as { broadcastId?: unknown }).broadcastId : undefined;
     if (typeof broadcastId !== 'string' || !BROADCAST_ID.test(broadcastId)) {
       return { ok: false, code: CommonErrorCode.ValidationFailed, message: 'broadcastId: must be a broadcast id', field: 'broadcastId' };
     }
-    const parsed = parseHeartBatch(body);
+    // the message itself, broadcastId allowed beside batchId and taps (no copy without it)
+    const parsed = parseHeartBatch(message, 'broadcastId');
     if (!parsed.ok) {
       return { ok: false, code: CommonErrorCode.ValidationFailed, message: `${parsed.field}: ${parsed.message}`, field: parsed.field };
     }

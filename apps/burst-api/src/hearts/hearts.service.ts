@@ -194,8 +194,8 @@ end
 return out
 `;
 
-/** outcome, detail, extra, and the call's time (ms): a counted batch's time in the log */
-type Outcome = [string, string, string, number];
+/** outcome, detail, extra, and the call's time (ISO 8601, made once a call): a counted batch's time in the log */
+type Outcome = [string, string, string, string];
 
 /** A batch waiting for its show's next script call. */
 interface Queued {
@@ -230,7 +230,7 @@ export class HeartsService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    // no numberOfKeys: each call passes its own count (the show's keys and two per batch)
+    // the show's keys are a fixed number now, but the count stays in each call's arguments
     this.redis.client.defineCommand('liveCountHeartBatches', { lua: COUNT });
   }
 
@@ -240,17 +240,26 @@ export class HeartsService implements OnModuleInit {
    * The same for every channel (HTTP, sockets): refusals throw a HeartsError. Batches of a
    * show that arrive in the same turn of the event loop share one Redis round trip (COUNT).
    */
-  async tap(user: Principal, broadcastId: string, { batchId, taps }: HeartBatchDto): Promise<HeartsAnswer> {
+  tap(user: Principal, broadcastId: string, { batchId, taps }: HeartBatchDto): Promise<HeartsAnswer> {
     const now = Date.now();
     const refusal = implausibleTaps(taps, this.config.HEARTS_MAX_TAPS_PER_SECOND);
-    const globallyBanned = this.bans.globallyBannedFromCopy(user.sub, now) ?? (await this.bans.globallyBanned(user.sub, now));
-    const [outcome, detail, extra, at] = await this.batches.add(broadcastId, { userId: user.sub, batchId, taps, refusal: refusal ?? '', globallyBanned });
+    // not an async function: a few µs of promises and hooks a batch, thousands a second
+    const count = (globallyBanned: boolean) =>
+      this.batches
+        .add(broadcastId, { userId: user.sub, batchId, taps, refusal: refusal ?? '', globallyBanned })
+        .then((outcome) => this.answer(user, broadcastId, batchId, taps, refusal, outcome));
+    const copy = this.bans.globallyBannedFromCopy(user.sub, now);
+    return copy === undefined ? this.bans.globallyBanned(user.sub, now).then(count) : count(copy);
+  }
+
+  /** A batch's outcome in its show's script call, as the answer (or the refusal thrown). */
+  private answer(user: Principal, broadcastId: string, batchId: string, taps: number[], refusal: string | undefined, [outcome, detail, extra, at]: Outcome): HeartsAnswer {
     switch (outcome) {
       case 'counted':
         this.log.append(broadcastId, {
           eventId: heartsEventId(broadcastId, user.sub, batchId),
           // the call's time, as in the unlogged hash: it says which second's hash holds the batch
-          occurredAt: new Date(at).toISOString(),
+          occurredAt: at,
           userId: user.sub,
           batchId,
           taps,
@@ -318,7 +327,8 @@ export class HeartsService implements OnModuleInit {
       args.push(b.userId, b.taps.length, b.taps[b.taps.length - 1], b.taps[0], b.refusal, unloggedField(b.userId, b.batchId), b.taps.join(','), b.globallyBanned ? 1 : 0);
     }
     const run = client as unknown as { liveCountHeartBatches(...args: (string | number)[]): Promise<string[]> };
-    return run.liveCountHeartBatches(...args).then((out) => list.map((_, i): Outcome => [out[3 * i], out[3 * i + 1], out[3 * i + 2], now]));
+    const at = new Date(now).toISOString();
+    return run.liveCountHeartBatches(...args).then((out) => list.map((_, i): Outcome => [out[3 * i], out[3 * i + 1], out[3 * i + 2], at]));
   }
 
   async summary(broadcastId: string, limit: number) {

@@ -140,13 +140,20 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  /** Runs a message's handler; a throw (a bug) is an UNAVAILABLE ack, never an unhandled rejection. */
-  private dispatch(handler: BurstHandler, user: Principal, message: unknown): Promise<object> {
+  /**
+   * Runs a message's handler and gives `answer` its ack: at once for an answer the handler knew
+   * at once (a refusal of bad input), no promise in between. A throw or rejection (a bug) is an
+   * UNAVAILABLE ack, never an unhandled rejection.
+   */
+  private dispatch(handler: BurstHandler, user: Principal, message: unknown, answer: (ack: object) => void): void {
+    let result: Promise<object> | object;
     try {
-      return Promise.resolve(handler(user, message)).catch((err: unknown) => this.failed(err));
+      result = handler(user, message);
     } catch (err) {
-      return Promise.resolve(this.failed(err));
+      return answer(this.failed(err));
     }
+    if (result instanceof Promise) result.then(answer, (err: unknown) => answer(this.failed(err)));
+    else answer(result);
   }
 
   private failed(err: unknown): Refusal {
@@ -170,7 +177,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
         const started = performance.now();
         const observe = this.timer('socket.io', event);
         this.backpressure.received(readerOf(socket));
-        void this.dispatch(handler, socket.data.user, message).then((a) => {
+        this.dispatch(handler, socket.data.user, message, (a) => {
           this.backpressure.answered();
           ack(a);
           observe((performance.now() - started) / 1000);
@@ -228,7 +235,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       const started = performance.now();
       const observe = this.timer('ws', event as string);
       this.backpressure.received(ws);
-      void this.dispatch(handler, user, data).then((ack) => {
+      this.dispatch(handler, user, data, (ack) => {
         this.backpressure.answered();
         send(ws, id, ack);
         observe((performance.now() - started) / 1000);
