@@ -316,6 +316,8 @@ async function redisUp() {
   execFileSync('redis-server', [
     '--daemonize', 'yes', '--bind', HOST, '--port', String(REDIS_PORT), '--dir', redisDir,
     '--pidfile', pidFile, '--logfile', path.join(redisDir, 'redis.log'), '--save', '', '--appendonly', 'no',
+    // big values (an hour's heart answers of a show) freed off the main thread, as k8s/redis/redis.yaml sets
+    '--lazyfree-lazy-expire', 'yes', '--lazyfree-lazy-user-del', 'yes',
   ]);
   await waitFor('redis', () => portOpen(REDIS_PORT), 15_000);
 }
@@ -358,6 +360,7 @@ async function redisClusterUp() {
     execFileSync('redis-server', [
       '--daemonize', 'yes', '--bind', HOST, '--port', String(port), '--dir', dir,
       '--pidfile', clusterNodePid(port), '--logfile', path.join(dir, 'redis.log'), '--save', '', '--appendonly', 'no',
+      '--lazyfree-lazy-expire', 'yes', '--lazyfree-lazy-user-del', 'yes',
       '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000',
     ]);
   }

@@ -155,6 +155,8 @@ export const crdSchemas = {
       securityContext: { type: 'object' },
       storage: { type: 'object', additionalProperties: false, properties: { volumeClaimTemplate: { type: 'object' } } },
       redisExporter: { type: 'object' },
+      // the name of a ConfigMap whose key `redis-additional.conf` is appended to redis.conf
+      redisConfig: { type: 'object', additionalProperties: false, properties: { additionalRedisConfig: str } },
     },
   }),
 };

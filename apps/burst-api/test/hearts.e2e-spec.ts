@@ -114,11 +114,14 @@ describe('hearts', () => {
       .hset(keys.broadcast.heartsAnswers(show, Math.floor(now / ANSWER_HOUR_MS) - 1), `${late}/b-1`, '4#2')
       // and the hour after's (counted by a replica whose clock is ahead of this one's)
       .hset(keys.broadcast.heartsAnswers(show, Math.floor(now / ANSWER_HOUR_MS) + 1), `${early}/b-1`, '5#1')
+      // two hours back: no longer read, so the next call unlinks it
+      .hset(keys.broadcast.heartsAnswers(show, Math.floor(now / ANSWER_HOUR_MS) - 2), `${early}/b-0`, '1#1')
       .exec();
 
     const retried = await tapper(fan).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'old-1', taps: taps(3) });
     expect(retried.status).toBe(200);
     expect(retried.body).toEqual({ batchId: 'old-1', accepted: 3, total: 7 });
+    expect(await redis.exists(keys.broadcast.heartsAnswers(show, Math.floor(Date.now() / ANSWER_HOUR_MS) - 2))).toBe(0);
     const reused = await tapper(fan).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'old-1', taps: taps(4) });
     expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('BATCH_ID_REUSED');

@@ -60,6 +60,8 @@ describe('show-end flush', () => {
     const before = await viewer(users[0]).get(`/v1/broadcasts/${show}/hearts?limit=100`);
     const expectedTotal = users.reduce((n, _, i) => n + 2 * (1 + (i % 5)), 0);
     expect(before.body.total).toBe(expectedTotal);
+    const answerHours = [-1, 0, 1].map((d) => keys.broadcast.heartsAnswers(show, Math.floor(Date.now() / 3_600_000) + d));
+    expect(await redis.exists(...answerHours, keys.broadcast.heartsPace(show))).toBeGreaterThan(0);
 
     expect((await seller.post(`/v1/broadcasts/${show}/end`)).status).toBe(200);
     await waitFor('flushed', async () => (await rows('SELECT 1 FROM burst.show_flushes WHERE broadcast_id = $1', show)).length === 1);
@@ -72,6 +74,8 @@ describe('show-end flush', () => {
       { option: 1, votes: 4 },
     ]);
     await waitFor('redis keys dropped', async () => (await redis.exists(keys.broadcast.heartsRank(show), keys.coupon.state(show, coupon), keys.poll.tally(show, poll))) === 0);
+    // the batch answers and paces too (an ended show answers a retried batch NOT_LIVE)
+    expect(await redis.exists(...answerHours, keys.broadcast.heartsPace(show), keys.broadcast.heartsLegacyUntil(show))).toBe(0);
     // but the total stays a while, for ws-gateway's pushes to the viewers still there
     expect(Number(await redis.get(keys.broadcast.hearts(show)))).toBe(expectedTotal);
     expect(await redis.ttl(keys.broadcast.hearts(show))).toBeGreaterThan(0);

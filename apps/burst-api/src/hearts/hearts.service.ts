@@ -14,7 +14,7 @@ import { HeartsErrors } from './hearts.errors';
 import { implausibleTaps } from './hearts.rules';
 
 /** a batch's first answer is found for one to two hours: in its hour's hash and the next hour's lookups */
-const ANSWER_HOUR_MS = 3_600_000;
+export const ANSWER_HOUR_MS = 3_600_000;
 /** how long after its first script call a show also reads the per-batch keys of before (see COUNT) */
 const LEGACY_READ_MS = ANSWER_HOUR_MS;
 /** a viewer's pace entry unchanged this long counts as empty (the per-viewer key of before expired then) */
@@ -62,9 +62,15 @@ const BATCH_ARGS = 8;
 // All keys are the show's (one Redis Cluster slot, the per-batch keys of before included); the
 // platform-wide ban comes in per batch (see Bans), the show's own ban is read here with the
 // same rule.
+// An hour's answers are one hash (millions of fields in a long spike). Freeing it holds Redis
+// for seconds, so no expiry is what frees it: the first call of the hour after next unlinks
+// it (`UNLINK` frees a big value off Redis's main thread), and so does the show-end flush.
+// Its EXPIREAT, an hour later, is only for a show that fell silent (and Redis frees that
+// expiry on its main thread unless lazyfree-lazy-expire is on: docs/operations.md).
+//
 // KEYS: status, startedAt, showBans, strikes, total, rank, unlogged (nowMs's bucket),
 //       unloggedBuckets, answers (nowMs's hour), answers (the hour before), answers (the hour
-//       after), pace, legacyUntil
+//       after), pace, legacyUntil, answers (two hours before: unlinked)
 // ARGV: nowMs, answersExpireAt (epoch s), maxStrikes, slackMs, maxPerSecond, burstTaps, bucket,
 //       legacyReadMs, legacy answer prefix, legacy pace prefix, then per batch: userId, taps,
 //       lastTap, firstTap, refusal ('' = plausible so far), `<userId>/<batchId>`, the taps
@@ -177,6 +183,7 @@ for i = 1, n do
   out[#out + 1] = e
 end
 if struck then redis.call('EXPIRE', KEYS[4], 60) end
+redis.call('UNLINK', KEYS[14])
 if added > 0 then
   redis.call('INCRBY', KEYS[5], added)
   redis.call('HSET', KEYS[7], unpack(unlogged))
@@ -297,7 +304,7 @@ export class HeartsService implements OnModuleInit {
     const hour = Math.floor(now / ANSWER_HOUR_MS);
     const maxPerSecond = this.config.HEARTS_MAX_TAPS_PER_SECOND;
     const args: (string | number)[] = [
-      13,
+      14,
       keys.broadcast.status(broadcastId),
       keys.broadcast.startedAt(broadcastId),
       keys.broadcast.bans(broadcastId),
@@ -311,9 +318,10 @@ export class HeartsService implements OnModuleInit {
       keys.broadcast.heartsAnswers(broadcastId, hour + 1),
       keys.broadcast.heartsPace(broadcastId),
       keys.broadcast.heartsLegacyUntil(broadcastId),
+      keys.broadcast.heartsAnswers(broadcastId, hour - 2),
       now,
-      // the hour's hash is looked up during the next hour too
-      ((hour + 2) * ANSWER_HOUR_MS) / 1000,
+      // the hour's hash is looked up during the next hour too, and unlinked in the one after
+      ((hour + 3) * ANSWER_HOUR_MS) / 1000,
       this.config.HEARTS_MAX_STRIKES,
       CLOCK_SLACK_MS,
       maxPerSecond,

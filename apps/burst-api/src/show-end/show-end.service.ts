@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BurstRepository } from '@live/burst-data-access';
 import { RedisService } from '@live/redis';
 import { HeartsLog } from '../hearts/hearts-log';
+import { ANSWER_HOUR_MS } from '../hearts/hearts.service';
 
 /** how long an ended show's heart total stays in Redis for ws-gateway's pushes (Postgres has it for good) */
 const ENDED_TOTAL_TTL_SECONDS = 3600;
@@ -60,12 +61,16 @@ export class ShowEndService {
 
     // only after the commit: drop the show's burst keys (a repeat finds nothing to drop). The
     // heart total stays an hour: ws-gateway keeps pushing it to the viewers still on the show
-    // (without it they would be told `hearts.count {total: 0}`); it no longer changes.
+    // (without it they would be told `hearts.count {total: 0}`); it no longer changes. UNLINK:
+    // the big ones (the ranking, an hour's batch answers) are freed off Redis's main thread.
+    // The answers go too: an ended show answers a retried batch NOT_LIVE, never from them.
+    const hour = Math.floor(Date.now() / ANSWER_HOUR_MS);
     const drop = [
       keys.broadcast.heartsRank(broadcastId),
       keys.broadcast.heartsStrikes(broadcastId),
       keys.broadcast.heartsPace(broadcastId),
       keys.broadcast.heartsLegacyUntil(broadcastId),
+      ...[hour - 2, hour - 1, hour, hour + 1].map((h) => keys.broadcast.heartsAnswers(broadcastId, h)),
       keys.broadcast.heartsUnloggedBuckets(broadcastId),
       ...(unloggedBuckets as string[]).map((b) => keys.broadcast.heartsUnlogged(broadcastId, Number(b))),
       keys.broadcast.coupons(broadcastId),
@@ -73,7 +78,7 @@ export class ShowEndService {
       ...coupons.flatMap((c) => [keys.coupon.state(broadcastId, c), keys.coupon.claims(broadcastId, c)]),
       ...polls.flatMap((p) => [keys.poll.state(broadcastId, p), keys.poll.voters(broadcastId, p), keys.poll.tally(broadcastId, p)]),
     ];
-    await client.multi().del(...drop).expire(keys.broadcast.hearts(broadcastId), ENDED_TOTAL_TTL_SECONDS).exec();
+    await client.multi().unlink(...drop).expire(keys.broadcast.hearts(broadcastId), ENDED_TOTAL_TTL_SECONDS).exec();
     this.logger.log(
       `${broadcastId}: ${flushed ? `flushed ${total ?? 0} hearts, ${coupons.length} coupons, ${polls.length} polls` : 'already flushed'}; ${relogged} heart batches re-logged`,
     );
