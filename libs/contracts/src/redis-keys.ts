@@ -122,10 +122,10 @@ export function redisKeys(phase: string) {
     hearts: {
       /** the first answer to (show, user, batchId), kept an hour: `<prefix><userId>/<batchId>:answer` */
       batchPrefix: (broadcastId: string) => tagged('hearts-batch', broadcastId, ''),
-      batch: (broadcastId: string, userId: string, batchId: string) => tagged('hearts-batch', broadcastId, `${userId}/${batchId}:answer`),
+      batch: (broadcastId: string, userId: string, batchId: string) => `${tagged('hearts-batch', broadcastId, '')}${userId}/${batchId}:answer`,
       /** one viewer's pace, kept a minute: `<prefix><userId>:pace` */
       pacePrefix: (broadcastId: string) => tagged('hearts-pace', broadcastId, ''),
-      pace: (broadcastId: string, userId: string) => tagged('hearts-pace', broadcastId, `${userId}:pace`),
+      pace: (broadcastId: string, userId: string) => `${tagged('hearts-pace', broadcastId, '')}${userId}:pace`,
     },
     analytics: {
       /** HyperLogLog of the viewer ids that joined the show's room */

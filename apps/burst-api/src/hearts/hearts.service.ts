@@ -14,7 +14,9 @@ import { HeartsErrors } from './hearts.errors';
 import { implausibleTaps } from './hearts.rules';
 
 /** a batch's first answer is found for one to two hours: in its hour's hash and the next hour's lookups */
-export const ANSWER_HOUR_MS = 3_600_000;
+const ANSWER_HOUR_MS = 3_600_000;
+/** the hour (of epoch ms) whose hash of answers a batch counted at `ms` goes into */
+export const answerHour = (ms: number) => Math.floor(ms / ANSWER_HOUR_MS);
 /** how long after its first script call a show also reads the per-batch keys of before (see COUNT) */
 const LEGACY_READ_MS = ANSWER_HOUR_MS;
 /** a viewer's pace entry unchanged this long counts as empty (the per-viewer key of before expired then) */
@@ -301,7 +303,7 @@ export class HeartsService implements OnModuleInit {
   private count(broadcastId: string, list: Queued[]): Promise<Outcome[]> {
     const { keys, client } = this.redis;
     const now = Date.now();
-    const hour = Math.floor(now / ANSWER_HOUR_MS);
+    const hour = answerHour(now);
     const maxPerSecond = this.config.HEARTS_MAX_TAPS_PER_SECOND;
     const args: (string | number)[] = [
       14,

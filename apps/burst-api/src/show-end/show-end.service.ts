@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BurstRepository } from '@live/burst-data-access';
 import { RedisService } from '@live/redis';
 import { HeartsLog } from '../hearts/hearts-log';
-import { ANSWER_HOUR_MS } from '../hearts/hearts.service';
+import { answerHour } from '../hearts/hearts.service';
 
 /** how long an ended show's heart total stays in Redis for ws-gateway's pushes (Postgres has it for good) */
 const ENDED_TOTAL_TTL_SECONDS = 3600;
@@ -64,7 +64,7 @@ export class ShowEndService {
     // (without it they would be told `hearts.count {total: 0}`); it no longer changes. UNLINK:
     // the big ones (the ranking, an hour's batch answers) are freed off Redis's main thread.
     // The answers go too: an ended show answers a retried batch NOT_LIVE, never from them.
-    const hour = Math.floor(Date.now() / ANSWER_HOUR_MS);
+    const hour = answerHour(Date.now());
     const drop = [
       keys.broadcast.heartsRank(broadcastId),
       keys.broadcast.heartsStrikes(broadcastId),
