@@ -13,6 +13,7 @@ import { CachedPartitioner } from './cached-partitioner';
 import { PublishTimeoutError, withTimeout } from './errors';
 import { EventConsumer, ConsumerSpec } from './event-consumer';
 import { GroupCommitSender } from './group-commit';
+import { quietIdleRequestQueues } from './idle-request-queues';
 import { KAFKA_OPTIONS, KafkaOptions } from './kafka.options';
 
 /** A record a consumer gave up on (bad JSON, schema violation, a handler's NonRetriableError). */
@@ -86,6 +87,7 @@ export class KafkaService implements OnModuleInit, BeforeApplicationShutdown, On
 
   constructor(@Inject(KAFKA_OPTIONS) readonly options: KafkaOptions) {
     process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+    quietIdleRequestQueues();
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
