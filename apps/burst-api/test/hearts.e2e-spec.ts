@@ -97,6 +97,23 @@ describe('hearts', () => {
     expect(records).toBeLessThan(200);
   });
 
+  it('counts a viewer once whatever their id holds (a batch is one script argument, split at \\x1f, the id last)', async () => {
+    const show = await liveShow();
+    const odd = [`a\x1fb/${randomUUID().slice(0, 6)}`, `x/y\x1f\x1f1\x1f0\x1fb-1\x1f ${randomUUID().slice(0, 6)}`];
+    for (const user of odd) {
+      const first = await tapper(user).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-1', taps: taps(3) });
+      expect(first.body).toMatchObject({ batchId: 'b-1', accepted: 3 });
+      // a retry gets the first answer; the same id with another count is refused
+      expect((await tapper(user).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-1', taps: taps(3) })).body.total).toBe(first.body.total);
+      const reused = await tapper(user).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b-1', taps: taps(4) });
+      expect(reused.status).toBe(409);
+      expect(reused.body.code).toBe('BATCH_ID_REUSED');
+    }
+    expect(Number(await redis.get(keys.broadcast.hearts(show)))).toBe(6);
+    const top = (await tapper(odd[0]).get(`/v1/broadcasts/${show}/hearts?limit=10`)).body.top as { userId: string; count: number }[];
+    expect(Object.fromEntries(top.map((t) => [t.userId, t.count]))).toEqual({ [odd[0]]: 3, [odd[1]]: 3 });
+  });
+
   it('finds a batch first counted in the hour before or after, and across an upgrade from per-batch keys', async () => {
     const ANSWER_HOUR_MS = 3_600_000;
     // a show counted by burst-api before the answers and paces went into hashes: its total, a

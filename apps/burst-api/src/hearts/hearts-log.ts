@@ -23,7 +23,7 @@ export const heartsEventId = (broadcastId: string, userId: string, batchId: stri
 /**
  * What the counting script stores for a batch until the log has it (see HeartsLog): field
  * `<userId>/<batchId>`, value `<totalAfter>|<atMs>|<taps,...>`, in the hash of the second
- * of atMs (its bucket).
+ * of atMs (its bucket). The counting script (COUNT in hearts.service.ts) makes the same field.
  */
 export const unloggedField = (userId: string, batchId: string) => `${userId}/${batchId}`;
 export const UNLOGGED_BUCKET_MS = 1_000;
