@@ -31,6 +31,13 @@ export class AppConfig extends ConfigClass(
      */
     HEARTS_RELOG_EVERY_MS: env.positiveInt(3_000),
     /**
+     * how long a counted heart batch waits in memory for others before the analytics log's
+     * produce request leaves. A produce request costs kafkajs a few hundred µs of CPU whatever it
+     * carries: at 5 ms, a spike's log cost burst-api 3-4 µs a batch more than at 50 ms
+     * (docs/benchmarks.md, #17 round 9). Analytics allows 60 s of lateness and ticks each second.
+     */
+    HEARTS_LOG_LINGER_MS: env.positiveInt(50),
+    /**
      * socket messages (both channels) a process reads ahead of its answers: past it, a
      * connection that delivers one is no longer read until answers make room, so a client that
      * pipelines is read no faster than it is answered (see Backpressure)

@@ -8,8 +8,6 @@ import { AppConfig } from '../app.config';
 /** A show stays watched this long after its last batch here, and while its unlogged hash is not empty. */
 const WATCH_MS = 120_000;
 
-/** How long a counted batch may wait for others before its produce request leaves. */
-const LINGER_MS = 5;
 /** A produce request carries at most this many batches (in a record per show, each at most MAX_HEART_BATCHES_PER_RECORD). */
 const MAX_BATCHES = 1_000;
 
@@ -58,7 +56,7 @@ export function heartsRecords(broadcastId: string, batches: HeartBatchTapped[]):
 
 /**
  * The analytics log of heart taps, off the request path: counted batches are queued in
- * memory and leave together (every LINGER_MS, or at MAX_BATCHES) as one produce request,
+ * memory and leave together (every HEARTS_LOG_LINGER_MS, or at MAX_BATCHES) as one produce request,
  * a show's batches in one record (`burst.hearts.tapped.v2`; each batch keeps the eventId v1
  * gave it, so analytics dedupes per batch whichever record carries it).
  *
@@ -123,7 +121,7 @@ export class HeartsLog implements OnModuleInit, OnApplicationBootstrap, BeforeAp
     if (list) list.push(batch);
     else this.queue.set(broadcastId, [batch]);
     if (++this.queued >= MAX_BATCHES) this.send();
-    else this.timer ??= setTimeout(() => this.send(), LINGER_MS);
+    else this.timer ??= setTimeout(() => this.send(), this.config.HEARTS_LOG_LINGER_MS);
   }
 
   /**
