@@ -58,6 +58,8 @@ function collect(workers, at) {
       return acc;
     }, {}),
     latencies: parts.flatMap((p) => p.latencies).sort((a, b) => a - b),
+    /** the latencies unsorted with when each message was sent: `latenciesSentBetween` */
+    timed: parts.map((p) => ({ latencies: p.latencies, sentAt: p.sentAt })),
     taps: parts.reduce((n, p) => n + p.taps, 0),
     unsent: parts.reduce((n, p) => n + p.unsent, 0),
     held: parts.reduce((n, p) => n + (p.held ?? 0), 0),
@@ -104,3 +106,9 @@ export function cpuSampler(pids) {
   };
 }
 
+/** The sorted latencies (ms) of a load's messages sent in [from, to) (epoch ms). */
+export function latenciesSentBetween(result, from, to) {
+  const out = [];
+  for (const { latencies, sentAt } of result.timed) for (let i = 0; i < latencies.length; i++) if (sentAt[i] >= from && sentAt[i] < to) out.push(latencies[i]);
+  return out.sort((a, b) => a - b);
+}

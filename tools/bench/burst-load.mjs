@@ -119,6 +119,8 @@ function emit(u, event, message, okStatus) {
 }
 
 const latencies = [];
+/** when each message of `latencies` was sent (epoch ms, same order) */
+const sentAt = [];
 const statuses = {};
 /** successful answers by the second they arrived in (since the schedule started) */
 const perSecond = [];
@@ -158,6 +160,7 @@ async function one(i) {
     perSecond[second] = (perSecond[second] ?? 0) + 1;
   }
   latencies.push(res.ms);
+  sentAt.push(Math.round(Date.now() - res.ms));
 }
 
 process.send({ ready: true });
@@ -178,4 +181,4 @@ process.on('message', (m) => {
   for (const s of sockets) s.close();
   process.exit(0);
 });
-process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, taps, sent, unsent, held, started, seconds });
+process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, sentAt, taps, sent, unsent, held, started, seconds });

@@ -22,7 +22,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { benchRun, freePort, num, percentile, root, sleep, writeResult } from './lib.mjs';
-import { cpuSampler, load as loadWith, viewerParams } from './burst-driver.mjs';
+import { cpuSampler, latenciesSentBetween, load as loadWith, viewerParams } from './burst-driver.mjs';
 import { usage } from '../lib/usage.mjs';
 
 usage(import.meta.url);
@@ -266,6 +266,18 @@ async function main() {
     tapsPerSec: Math.round((batchesPerSec * heartsResult.taps) / Math.max(1, heartsResult.statuses['200'] ?? 0)),
     latencyMs: { p50: pct(heartsResult.latencies, 50), p95: pct(heartsResult.latencies, 95), p99: pct(heartsResult.latencies, 99) },
     serverLatencyMs: server(histogramSpike, histogramBefore, 'hearts.batch'),
+    /**
+     * the batches sent before the coupon drop began (the steady seconds and the spike up to the
+     * drop), and those sent from 5 s after it ended: what the heart spike alone does to latency
+     */
+    latencyMsOutsideDrop: (() => {
+      const before = latenciesSentBetween(heartsResult, 0, dropFrom);
+      const after = latenciesSentBetween(heartsResult, dropTo + 5_000, Infinity);
+      return {
+        beforeDrop: { batches: before.length, p50: pct(before, 50), p99: pct(before, 99) },
+        fromFiveSecondsAfter: { batches: after.length, p50: pct(after, 50), p99: pct(after, 99) },
+      };
+    })(),
     errors,
     /** batches the schedule wanted sent that the client held back (20,000 in flight) */
     unsent: heartsResult.unsent,
