@@ -66,6 +66,20 @@ describe('coupon claims', () => {
     expect((await http(stack.burst.url).post(claimPath(show, coupon))).status).toBe(401);
   });
 
+  it("holds a viewer's limit when their claims arrive together (one script call reads their claims once)", async () => {
+    const { show, coupon } = await showWithCoupon(50, 2);
+    await stack.seller.post(`/v1/broadcasts/${show}/coupons/${coupon}/expose`);
+    await waitFor('coupon on offer in burst-api', async () => (await claimer(`probe-${randomUUID()}`).post(claimPath(show, coupon))).status === 201);
+    const greedy = claimer(`greedy-${randomUUID()}`);
+    const results = await Promise.all(Array.from({ length: 6 }, () => greedy.post(claimPath(show, coupon))));
+    const won = results.filter((r) => r.status === 201);
+    expect(won).toHaveLength(2);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'ALREADY_CLAIMED')).toBe(true);
+    // each took one of the stock: 50 - the probe's - these two
+    expect(won.map((r) => r.body.remaining as number).sort((a, b) => a - b)).toEqual([47, 48]);
+    expect((await greedy.post(claimPath(show, coupon))).body.code).toBe('ALREADY_CLAIMED');
+  });
+
   // Found by npm run chaos (broker paused 10 s): a claim publish that timed out gave the stock
   // back and answered 503, yet the event was in the log and got persisted -- stored claims plus
   // remaining stock came to more than the coupon's total.
