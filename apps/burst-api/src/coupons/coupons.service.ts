@@ -7,6 +7,7 @@ import { Bans } from '@live/management-bans';
 import { RedisService } from '@live/redis';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../app.config';
+import { LUA_HSET_IN_ORDER } from '../shared/lua';
 import { TurnBatches } from '../shared/turn-batches';
 import { CouponErrors } from './coupons.errors';
 
@@ -28,7 +29,7 @@ import { CouponErrors } from './coupons.errors';
 // KEYS: state, claims, showBans, then per claim: its viewer's rate window
 // ARGV: now, broadcastId, points, windowMs, then per claim: userId, globallyBanned, limited (1/0)
 // Returns three per claim: outcome, remaining (ms to wait when RATE_LIMITED), ordinal (0 where none).
-const CLAIM = `
+const CLAIM = `${LUA_HSET_IN_ORDER}
 local now = tonumber(ARGV[1])
 local points = tonumber(ARGV[3])
 local windowMs = ARGV[4]
@@ -78,12 +79,7 @@ for i = 1, n do
 end
 if took > 0 then
   redis.call('HSET', KEYS[1], 'remaining', remaining)
-  local writes = {}
-  for _, user in ipairs(changed) do
-    writes[#writes + 1] = user
-    writes[#writes + 1] = mineNow[user]
-  end
-  redis.call('HSET', KEYS[2], unpack(writes))
+  hsetInOrder(KEYS[2], changed, mineNow)
 end
 return out
 `;

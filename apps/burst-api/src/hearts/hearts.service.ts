@@ -7,6 +7,7 @@ import { MetricsService } from '@live/metrics';
 import { RedisService } from '@live/redis';
 import { Counter } from 'prom-client';
 import { AppConfig } from '../app.config';
+import { LUA_HSET_IN_ORDER } from '../shared/lua';
 import { TurnBatches } from '../shared/turn-batches';
 import { HeartsLog, heartsEventId, unloggedBucket } from './hearts-log';
 import { HeartBatchDto } from './hearts.dto';
@@ -81,7 +82,7 @@ const SEP = '\x1f';
 //       anything). One argument a batch, not eight: ioredis's cost is per argument, and each
 //       was an argument for Redis to read and the script to copy.
 // Returns three strings per batch: outcome, detail, extra ('' where there is none).
-const COUNT = `
+const COUNT = `${LUA_HSET_IN_ORDER}
 local n = #ARGV - ${COMMON_ARGS}
 local out = {}
 local status = redis.call('GET', KEYS[1])
@@ -195,12 +196,7 @@ if added > 0 then
   redis.call('SADD', KEYS[8], ARGV[7])
   redis.call('HSET', KEYS[9], unpack(newAnswers))
   redis.call('EXPIREAT', KEYS[9], ARGV[2])
-  local paceArgs = {}
-  for _, user in ipairs(newPaces) do
-    paceArgs[#paceArgs + 1] = user
-    paceArgs[#paceArgs + 1] = newPaces[user]
-  end
-  redis.call('HSET', KEYS[12], unpack(paceArgs))
+  hsetInOrder(KEYS[12], newPaces, newPaces)
   redis.call('PEXPIRE', KEYS[12], ${PACE_IDLE_MS})
 end
 return out
