@@ -75,6 +75,9 @@ describe('message-processor delivery (real Kafka, Postgres, Redis)', () => {
     await producer.send({ topic, acks: -1, messages: [{ key: show, value: JSON.stringify(marker) }] });
 
     await waitFor('marker logged', async () => (await logged(show)).some((l) => l.text === 'marker'));
+    // the count is raised after the line is logged, before its window's sampling event: once
+    // that event is out, the marker's window is done
+    await firstRecord<{ broadcastId: string; shown: string[] }>(`${env.topicPrefix}${Topics.ChatSampled}`, (v) => v.broadcastId === show && v.shown.includes(marker.messageId));
     expect((await stored(show)).map((r) => r.text)).toEqual(['again', 'marker']);
     expect(await redis.get(keys.broadcast.chatCount(show))).toBe('2');
     expect((await logged(show)).map((l) => l.text)).toEqual(['again', 'marker']);
