@@ -3,6 +3,8 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { AppProcess, freePort, http, tokenFor, waitFor } from '@live/testing';
+import { Topics } from '@live/contracts';
+import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { testEnv } from '@live/testing';
 
@@ -127,6 +129,27 @@ describe('webhooks', () => {
     const replay = await api.post(`/v1/webhooks/endpoints/${endpoint.id}/deliveries/${got.id}/replay`);
     expect(replay.status).toBe(200);
     await waitFor('replayed copy', () => r.received.filter((x) => x.id === got.id).length === 2);
+  });
+
+  it('queues one delivery per endpoint and event when a batch brings many events, a redelivered one among them', async () => {
+    const r = await receiver();
+    const { sellerId, endpoint } = await sellerWithEndpoint(r.url, ['show.started', 'show.ended']);
+    const at = new Date().toISOString();
+    const events = Array.from({ length: 20 }, (_, i) => ({ eventId: randomUUID(), occurredAt: at, broadcastId: `batched-${i}`, sellerId, status: i % 2 ? 'ended' : 'live', at }));
+    // one produce request to one partition (one key): the consumer reads them as one batch
+    const env = testEnv();
+    const producer = new Kafka({ brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({ topic: `${env.topicPrefix}${Topics.BroadcastLifecycle}`, messages: [...events, events[0]].map((v) => ({ key: sellerId, value: JSON.stringify(v) })) });
+    await producer.disconnect();
+
+    const delivered = () => pg.query('SELECT count(*)::int AS n FROM management.webhook_deliveries WHERE endpoint_id = $1 AND status = $2', [endpoint.id, 'delivered']);
+    await waitFor('every event delivered', async () => (await delivered()).rows[0].n === events.length);
+    const rows = (await pg.query('SELECT event_id, event_type FROM management.webhook_deliveries WHERE endpoint_id = $1', [endpoint.id])).rows;
+    expect(rows).toHaveLength(events.length);
+    expect(new Set(rows.map((x: { event_id: string }) => x.event_id))).toEqual(new Set(events.map((e) => e.eventId)));
+    expect(rows.filter((x: { event_type: string }) => x.event_type === 'show.ended')).toHaveLength(10);
+    expect(new Set(r.received.map((x) => x.id)).size).toBe(events.length);
   });
 
   it('keeps retrying while the receiver is down and delivers once it is back, under the same webhook-id', async () => {
