@@ -11,7 +11,7 @@ import {
   OverlayKeys,
   Topics,
 } from '@live/contracts';
-import { EventBatch } from '@live/kafka';
+import { BULK_FETCH, EventBatch } from '@live/kafka';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../app.config';
 import { WebhookEvent } from './webhook-events';
@@ -36,7 +36,7 @@ export class WebhooksConsumer {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
-  @EventPattern(Groups.ManagementWebhooks, { topics: WATCHED })
+  @EventPattern(Groups.ManagementWebhooks, { topics: WATCHED, fetch: BULK_FETCH })
   async handle(batch: EventBatch<Watched>): Promise<void> {
     const events = await this.translate(batch);
     if (events.length && (await this.webhooks.enqueue(events)) > 0) this.dispatcher.kick();
