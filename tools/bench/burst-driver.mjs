@@ -112,3 +112,51 @@ export function latenciesSentBetween(result, from, to) {
   for (const { latencies, sentAt } of result.timed) for (let i = 0; i < latencies.length; i++) if (sentAt[i] >= from && sentAt[i] < to) out.push(latencies[i]);
   return out.sort((a, b) => a - b);
 }
+
+/**
+ * What both burst benches report of a heart spike with a coupon drop inside it: batches a second
+ * while the spike was held, the servers' CPU per batch (over the held seconds, and leaving out
+ * the seconds of the drop), the load's cores, and the latencies (all, and of the batches sent
+ * before the drop and from 5 s after it: what the spike alone does). `cpu` and `loadCpu` are
+ * cpuSamplers of the servers and of the heart load; `drop` the mid-spike claims' result.
+ */
+export function spikeFigures({ hearts, drop, cpu, loadCpu, steadySeconds, spikeSeconds, pct }) {
+  const held = hearts.perSecond.slice(steadySeconds + 1, steadySeconds + 1 + spikeSeconds);
+  const heldFrom = hearts.started + (steadySeconds + 1) * 1000;
+  const heldTo = heldFrom + held.length * 1000;
+  const heldBatches = held.reduce((a, b) => a + b, 0);
+  const seconds = Math.max(1, held.length);
+  const heldCpu = cpu.between(heldFrom, heldTo);
+  const dropFrom = drop.started;
+  const dropTo = drop.started + drop.seconds * 1000;
+  let quietCpu = 0;
+  let quietBatches = 0;
+  held.forEach((n, i) => {
+    const from = heldFrom + i * 1000;
+    if (from + 1000 > dropFrom && from < dropTo) return;
+    quietCpu += cpu.between(from, from + 1000);
+    quietBatches += n;
+  });
+  const before = latenciesSentBetween(hearts, 0, dropFrom);
+  const after = latenciesSentBetween(hearts, dropTo + 5_000, Infinity);
+  return {
+    held,
+    heldFrom,
+    heldTo,
+    batchesPerSec: Math.round(heldBatches / seconds),
+    /** the servers' process CPU (user + system, every replica) per heart batch answered while the spike was held */
+    cpuMicrosPerBatch: heldBatches ? Math.round((heldCpu * 1e6) / heldBatches) : null,
+    /** the same outside the seconds of the coupon drop: the cost of a heart batch alone */
+    cpuMicrosPerBatchOutsideDrop: quietBatches ? Math.round((quietCpu * 1e6) / quietBatches) : null,
+    /** the servers' CPU in cores while the spike was held */
+    cpuCores: Number((heldCpu / seconds).toFixed(2)),
+    /** the heart load processes' CPU in cores while the spike was held (they share the machine) */
+    loadCpuCores: Number((loadCpu.between(heldFrom, heldTo) / seconds).toFixed(2)),
+    latencyMs: { p50: pct(hearts.latencies, 50), p95: pct(hearts.latencies, 95), p99: pct(hearts.latencies, 99) },
+    /** the batches sent before the coupon drop began, and those sent from 5 s after it ended */
+    latencyMsOutsideDrop: {
+      beforeDrop: { batches: before.length, p50: pct(before, 50), p99: pct(before, 99) },
+      fromFiveSecondsAfter: { batches: after.length, p50: pct(after, 50), p99: pct(after, 99) },
+    },
+  };
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:burst-floor -- what bench:burst's load costs against a server that does nothing:
 // the same viewers (tools/bench/burst-load.mjs, the same schedule: steady, then 30x within a
-// second, held), and the same coupon drop, sent to echo servers (tools/bench/burst-echo.mjs:
+// second, held), and the same coupon drops (one a third into the spike, one alone after it),
+// sent to echo servers (tools/bench/burst-echo.mjs:
 // burst-api's socket layers, each message answered at once, no Redis, no Kafka). Everything
 // on the same cores, as in bench:burst. What it prints is the floor under bench:burst's figures
 // on this machine: the most batches a second, the least latency and CPU per message that any
@@ -14,8 +15,8 @@
 // BENCH_REPLICAS (echo processes, 2).
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { num, percentile, root, writeResult } from './lib.mjs';
-import { cpuSampler, load as loadWith, viewerParams } from './burst-driver.mjs';
+import { num, percentile, root, sleep, writeResult } from './lib.mjs';
+import { cpuSampler, load as loadWith, spikeFigures, viewerParams } from './burst-driver.mjs';
 import { NODE_FLAGS } from '../lib/node-flags.mjs';
 import { usage } from '../lib/usage.mjs';
 
@@ -69,27 +70,37 @@ async function main() {
     ...common, mode: 'hearts', users: params.users, startedAt: Date.now(),
     schedule: [{ seconds: params.steadySeconds, rate: params.steadyBatchesPerSec }, { seconds: 1, rate: (params.steadyBatchesPerSec + spike) / 2 }, { seconds: params.spikeSeconds, rate: spike }],
   });
-  log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s`);
-  const { answers: hearts, cpu, loadCpu } = await measured(heartsLoad, servers);
-  const held = hearts.perSecond.slice(params.steadySeconds + 1, params.steadySeconds + 1 + params.spikeSeconds);
-  const heldFrom = hearts.started + (params.steadySeconds + 1) * 1000;
-  const heldBatches = held.reduce((a, b) => a + b, 0);
-  const seconds = Math.max(1, held.length);
+  // as in bench:burst: a coupon drop a third into the spike, its claimers set up now so it starts on time
+  const dropLoad = await load({ ...common, mode: 'claims', couponId: '00000000-0000-4000-8000-000000000001', users: params.claimers, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
+  log(`hearts: ${params.steadyBatchesPerSec}/s for ${params.steadySeconds} s, then ${spike}/s within 1 s for ${params.spikeSeconds} s; a coupon drop mid-spike`);
+  const cpu = cpuSampler(servers.map((s) => s.pid));
+  const loadCpu = cpuSampler(heartsLoad.pids);
+  const go = Date.now() + 100;
+  const heartsDone = heartsLoad.go(go);
+  await sleep(go + (params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000 - Date.now());
+  const drop = await dropLoad.go();
+  const hearts = await heartsDone;
+  cpu.stop();
+  loadCpu.stop();
+  await Promise.all([heartsLoad.close(), dropLoad.close()]);
+  const spikeRun = spikeFigures({ hearts, drop, cpu, loadCpu, steadySeconds: params.steadySeconds, spikeSeconds: params.spikeSeconds, pct });
 
-  log(`a coupon drop: ${params.claimers} claimers at ${params.claimRate}/s`);
+  log(`a coupon drop alone: ${params.claimers} claimers at ${params.claimRate}/s`);
   const claimsLoad = await load({ ...common, mode: 'claims', couponId: '00000000-0000-4000-8000-000000000000', users: params.claimers, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
   const { answers: claims, cpu: claimsCpu, loadCpu: claimsLoadCpu } = await measured(claimsLoad, servers);
 
   const result = {
     transport: params.transport,
-    batchesPerSec: Math.round(heldBatches / seconds),
+    batchesPerSec: spikeRun.batchesPerSec,
     spikeTargetBatchesPerSec: spike,
-    /** the echo servers' CPU (user + system, every process) per batch answered while the spike was held */
-    cpuMicrosPerBatch: heldBatches ? Math.round((cpu.between(heldFrom, heldFrom + seconds * 1000) * 1e6) / heldBatches) : null,
-    cpuCores: Number((cpu.between(heldFrom, heldFrom + seconds * 1000) / seconds).toFixed(2)),
-    loadCpuCores: Number((loadCpu.between(heldFrom, heldFrom + seconds * 1000) / seconds).toFixed(2)),
+    /** the echo servers' CPU (user + system, every process) per batch answered while the spike was held (the drop's seconds left out: OutsideDrop) */
+    cpuMicrosPerBatch: spikeRun.cpuMicrosPerBatch,
+    cpuMicrosPerBatchOutsideDrop: spikeRun.cpuMicrosPerBatchOutsideDrop,
+    cpuCores: spikeRun.cpuCores,
+    loadCpuCores: spikeRun.loadCpuCores,
     answeredPerSecond: hearts.perSecond,
-    latencyMs: { p50: pct(hearts.latencies, 50), p95: pct(hearts.latencies, 95), p99: pct(hearts.latencies, 99) },
+    latencyMs: spikeRun.latencyMs,
+    latencyMsOutsideDrop: spikeRun.latencyMsOutsideDrop,
     unsent: hearts.unsent,
     held: hearts.held,
     statuses: hearts.statuses,
@@ -100,6 +111,8 @@ async function main() {
       loadCpuMicrosPerClaim: Math.round((claimsLoadCpu.total() * 1e6) / params.claimers),
       offeredPerSec: params.claimRate,
       statuses: claims.statuses,
+      /** the drop inside the heart spike */
+      duringSpike: { perSec: Math.round(params.claimers / drop.seconds), latencyMs: { p50: pct(drop.latencies, 50), p99: pct(drop.latencies, 99) } },
     },
   };
   writeResult('burst-floor', { params, result });

@@ -22,7 +22,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { benchRun, freePort, num, percentile, root, sleep, writeResult } from './lib.mjs';
-import { cpuSampler, latenciesSentBetween, load as loadWith, viewerParams } from './burst-driver.mjs';
+import { cpuSampler, load as loadWith, spikeFigures, viewerParams } from './burst-driver.mjs';
 import { usage } from '../lib/usage.mjs';
 
 usage(import.meta.url);
@@ -229,55 +229,25 @@ async function main() {
     else await sleep(100);
   }
   const errors = Object.entries(heartsResult.statuses).filter(([s]) => s !== '200').reduce((n, [, c]) => n + c, 0);
-  // what the servers answered per second while the spike was held (its first second is the step)
-  const held = heartsResult.perSecond.slice(params.steadySeconds + 1, params.steadySeconds + 1 + params.spikeSeconds);
-  const batchesPerSec = Math.round(held.reduce((a, b) => a + b, 0) / Math.max(1, held.length));
-  // burst-api CPU (all replicas) over the held spike, per batch answered in it
-  const heldFrom = heartsResult.started + (params.steadySeconds + 1) * 1000;
-  const heldCpuSeconds = cpu.between(heldFrom, heldFrom + held.length * 1000);
-  const heldBatches = held.reduce((a, b) => a + b, 0);
-  // the same, leaving out the seconds of the coupon drop (claims are not heart batches)
-  const dropFrom = claims.started;
-  const dropTo = claims.started + claims.seconds * 1000;
-  let quietCpu = 0;
-  let quietBatches = 0;
-  held.forEach((n, i) => {
-    const from = heldFrom + i * 1000;
-    if (from + 1000 > dropFrom && from < dropTo) return;
-    quietCpu += cpu.between(from, from + 1000);
-    quietBatches += n;
-  });
+  // what the servers answered while the spike was held (its first second is the step), burst-api's CPU per batch, the latencies
+  const spikeRun = spikeFigures({ hearts: heartsResult, drop: claims, cpu, loadCpu, steadySeconds: params.steadySeconds, spikeSeconds: params.spikeSeconds, pct });
+  const { heldFrom, heldTo, batchesPerSec } = spikeRun;
   const result = {
     batchesPerSec,
     transport: params.transport,
-    /** burst-api process CPU (user + system, every replica) per heart batch answered while the spike was held */
-    cpuMicrosPerBatch: heldBatches ? Math.round((heldCpuSeconds * 1e6) / heldBatches) : null,
-    /** the same outside the seconds of the coupon drop: the cost of a heart batch alone */
-    cpuMicrosPerBatchOutsideDrop: quietBatches ? Math.round((quietCpu * 1e6) / quietBatches) : null,
-    /** burst-api CPU in cores while the spike was held */
-    cpuCores: Number((heldCpuSeconds / Math.max(1, held.length)).toFixed(2)),
-    /** the heart load processes' CPU in cores while the spike was held (they share the machine) */
-    loadCpuCores: Number((loadCpu.between(heldFrom, heldFrom + held.length * 1000) / Math.max(1, held.length)).toFixed(2)),
+    cpuMicrosPerBatch: spikeRun.cpuMicrosPerBatch,
+    cpuMicrosPerBatchOutsideDrop: spikeRun.cpuMicrosPerBatchOutsideDrop,
+    cpuCores: spikeRun.cpuCores,
+    loadCpuCores: spikeRun.loadCpuCores,
     /** Redis and the Kafka broker, in cores, while the spike was held (0 where the process is not this machine's) */
-    redisCpuCores: Number((redisCpu.between(heldFrom, heldFrom + held.length * 1000) / Math.max(1, held.length)).toFixed(2)),
-    kafkaCpuCores: Number((kafkaCpu.between(heldFrom, heldFrom + held.length * 1000) / Math.max(1, held.length)).toFixed(2)),
+    redisCpuCores: Number((redisCpu.between(heldFrom, heldTo) / Math.max(1, spikeRun.held.length)).toFixed(2)),
+    kafkaCpuCores: Number((kafkaCpu.between(heldFrom, heldTo) / Math.max(1, spikeRun.held.length)).toFixed(2)),
     answeredPerSecond: heartsResult.perSecond,
     spikeTargetBatchesPerSec: spike,
     tapsPerSec: Math.round((batchesPerSec * heartsResult.taps) / Math.max(1, heartsResult.statuses['200'] ?? 0)),
-    latencyMs: { p50: pct(heartsResult.latencies, 50), p95: pct(heartsResult.latencies, 95), p99: pct(heartsResult.latencies, 99) },
+    latencyMs: spikeRun.latencyMs,
     serverLatencyMs: server(histogramSpike, histogramBefore, 'hearts.batch'),
-    /**
-     * the batches sent before the coupon drop began (the steady seconds and the spike up to the
-     * drop), and those sent from 5 s after it ended: what the heart spike alone does to latency
-     */
-    latencyMsOutsideDrop: (() => {
-      const before = latenciesSentBetween(heartsResult, 0, dropFrom);
-      const after = latenciesSentBetween(heartsResult, dropTo + 5_000, Infinity);
-      return {
-        beforeDrop: { batches: before.length, p50: pct(before, 50), p99: pct(before, 99) },
-        fromFiveSecondsAfter: { batches: after.length, p50: pct(after, 50), p99: pct(after, 99) },
-      };
-    })(),
+    latencyMsOutsideDrop: spikeRun.latencyMsOutsideDrop,
     errors,
     /** batches the schedule wanted sent that the client held back (20,000 in flight) */
     unsent: heartsResult.unsent,
