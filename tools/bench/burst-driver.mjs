@@ -19,12 +19,18 @@ export function viewerParams() {
     transport: process.env.BENCH_TRANSPORT ?? 'socket',
     claimers: num('BENCH_CLAIMERS', 5000),
     claimRate: num('BENCH_CLAIM_RATE', 20_000),
+    claimDrops: num('BENCH_CLAIM_DROPS', 3),
   };
 }
 
+/** The most drops alone: one audience claims in every drop, and a viewer's socket claims are limited (10 in 10 s by default). */
+export const MAX_CLAIM_DROPS = 9;
+
 /**
  * Starts the load processes and waits until each is set up (tokens, sockets); `go()` starts
- * their schedules at one moment and resolves with the merged results.
+ * their schedules at one moment and resolves with the merged results. `go()` again runs the
+ * schedule again on the same connections (`{ couponId }`: claims of another coupon, a show's
+ * audience in its next drop).
  */
 export async function load(opts, { loadProcesses, runId, children }) {
   const per = Math.ceil(opts.users / loadProcesses);
@@ -40,7 +46,7 @@ export async function load(opts, { loadProcesses, runId, children }) {
     worker.once('message', resolve);
     worker.once('exit', (code) => reject(new Error(`load process exited ${code} while setting up`)));
   })));
-  const go = (at = Date.now() + 100) => collect(workers, at);
+  const go = (at = Date.now() + 100, { couponId } = {}) => collect(workers, at, couponId);
   /** the viewers leave (their sockets close) once the phases they share the cores with are measured */
   const close = () => Promise.all(workers.map((worker) => (worker.exitCode !== null ? undefined : new Promise((resolve) => {
     worker.once('exit', resolve);
@@ -49,9 +55,9 @@ export async function load(opts, { loadProcesses, runId, children }) {
   return { go, close, pids: workers.map((w) => w.pid) };
 }
 
-function collect(workers, at) {
+function collect(workers, at, couponId) {
   const results = workers.map((worker) => new Promise((resolve) => worker.once('message', resolve)));
-  for (const worker of workers) worker.send({ go: at });
+  for (const worker of workers) worker.send({ go: at, couponId });
   return Promise.all(results).then((parts) => ({
     statuses: parts.reduce((acc, p) => {
       for (const [k, v] of Object.entries(p.statuses)) acc[k] = (acc[k] ?? 0) + v;
@@ -104,6 +110,34 @@ export function cpuSampler(pids) {
     between: (from, to) => at(to) - at(from),
     total: () => samples[samples.length - 1].cpu - samples[0].cpu,
   };
+}
+
+/**
+ * One coupon drop's figures: claims a second (claimers / first claim sent to last answer), the
+ * claimers' latencies, and the servers' and the load's CPU per claim (cpuSamplers over the drop);
+ * `others`: more cpuSamplers by name (what else shared the cores), reported the same way.
+ */
+export function dropFigures({ claimers, answers, cpu, loadCpu, others = {}, pct }) {
+  const perClaim = (sampler) => Math.round((sampler.total() * 1e6) / claimers);
+  return {
+    perSec: Math.round(claimers / answers.seconds),
+    latencyMs: { p50: pct(answers.latencies, 50), p99: pct(answers.latencies, 99) },
+    cpuMicrosPerClaim: perClaim(cpu),
+    /** the claimers' load processes, CPU µs per claim (they share the machine) */
+    loadCpuMicrosPerClaim: perClaim(loadCpu),
+    ...(Object.keys(others).length ? { othersCpuMicrosPerClaim: Object.fromEntries(Object.entries(others).map(([name, sampler]) => [name, perClaim(sampler)])) } : {}),
+    statuses: answers.statuses,
+  };
+}
+
+/**
+ * The drop of median claims a second (the lower of the middle two for an even count), with its
+ * own latencies and CPU: a drop lasts a fraction of a second, and on a shared machine one drop
+ * alone varied by half from run to run.
+ */
+export function medianDrop(drops) {
+  const sorted = [...drops].sort((a, b) => a.perSec - b.perSec);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 /** The sorted latencies (ms) of a load's messages sent in [from, to) (epoch ms). */

@@ -12,11 +12,12 @@
 // Settings (env), as bench:burst's: BENCH_RATE (500; the spike is 30x), BENCH_STEADY_SECONDS (10),
 // BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2), BENCH_USERS (the spike rate),
 // BENCH_TRANSPORT (socket or ws; default socket), BENCH_CLAIMERS (5000), BENCH_CLAIM_RATE (20000),
+// BENCH_CLAIM_DROPS (drops alone, 3; the median is reported),
 // BENCH_REPLICAS (echo processes, 2).
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { num, percentile, root, sleep, writeResult } from './lib.mjs';
-import { cpuSampler, load as loadWith, spikeFigures, viewerParams } from './burst-driver.mjs';
+import { MAX_CLAIM_DROPS, cpuSampler, dropFigures, load as loadWith, medianDrop, spikeFigures, viewerParams } from './burst-driver.mjs';
 import { NODE_FLAGS } from '../lib/node-flags.mjs';
 import { usage } from '../lib/usage.mjs';
 
@@ -25,6 +26,10 @@ usage(import.meta.url);
 const params = { ...viewerParams(), replicas: num('BENCH_REPLICAS', 2) };
 if (!['socket', 'ws'].includes(params.transport)) {
   console.error(`BENCH_TRANSPORT must be socket or ws, not ${JSON.stringify(params.transport)} (the floor is of the socket channels)`);
+  process.exit(2);
+}
+if (!(params.claimDrops >= 1 && params.claimDrops <= MAX_CLAIM_DROPS)) {
+  console.error(`BENCH_CLAIM_DROPS must be 1-${MAX_CLAIM_DROPS} (one audience claims in every drop, and burst-api allows a viewer 10 socket claims in 10 s), not ${params.claimDrops}`);
   process.exit(2);
 }
 const runId = `floor${Date.now().toString(36)}`;
@@ -44,17 +49,6 @@ function echo() {
     child.once('message', ({ port }) => resolve({ pid: child.pid, url: `http://127.0.0.1:${port}` }));
     child.once('exit', (code) => reject(new Error(`echo server exited ${code} while starting`)));
   });
-}
-
-/** Runs a load's schedule with the echo servers' and the load's CPU sampled over it; then the viewers leave. */
-async function measured(loadHandle, servers) {
-  const cpu = cpuSampler(servers.map((s) => s.pid));
-  const loadCpu = cpuSampler(loadHandle.pids);
-  const answers = await loadHandle.go();
-  cpu.stop();
-  loadCpu.stop();
-  await loadHandle.close();
-  return { answers, cpu, loadCpu };
 }
 
 async function main() {
@@ -85,9 +79,20 @@ async function main() {
   await Promise.all([heartsLoad.close(), dropLoad.close()]);
   const spikeRun = spikeFigures({ hearts, drop, cpu, loadCpu, steadySeconds: params.steadySeconds, spikeSeconds: params.spikeSeconds, pct });
 
-  log(`a coupon drop alone: ${params.claimers} claimers at ${params.claimRate}/s`);
+  // one audience, several drops (as bench:burst's): the claimers connect once
+  const drops = [];
   const claimsLoad = await load({ ...common, mode: 'claims', couponId: '00000000-0000-4000-8000-000000000000', users: params.claimers, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
-  const { answers: claims, cpu: claimsCpu, loadCpu: claimsLoadCpu } = await measured(claimsLoad, servers);
+  for (let d = 0; d < params.claimDrops; d++) {
+    log(`a coupon drop alone (${d + 1}/${params.claimDrops}): ${params.claimers} claimers at ${params.claimRate}/s`);
+    const claimsCpu = cpuSampler(servers.map((s) => s.pid));
+    const claimsLoadCpu = cpuSampler(claimsLoad.pids);
+    const answers = await claimsLoad.go();
+    claimsCpu.stop();
+    claimsLoadCpu.stop();
+    drops.push(dropFigures({ claimers: params.claimers, answers, cpu: claimsCpu, loadCpu: claimsLoadCpu, pct }));
+  }
+  await claimsLoad.close();
+  const claims = medianDrop(drops);
 
   const result = {
     transport: params.transport,
@@ -104,11 +109,13 @@ async function main() {
     unsent: hearts.unsent,
     held: hearts.held,
     statuses: hearts.statuses,
+    /** the drop alone: the median of BENCH_CLAIM_DROPS (`drops` has each), as bench:burst's */
     claims: {
-      perSec: Math.round(params.claimers / claims.seconds),
-      latencyMs: { p50: pct(claims.latencies, 50), p99: pct(claims.latencies, 99) },
-      cpuMicrosPerClaim: Math.round((claimsCpu.total() * 1e6) / params.claimers),
-      loadCpuMicrosPerClaim: Math.round((claimsLoadCpu.total() * 1e6) / params.claimers),
+      perSec: claims.perSec,
+      latencyMs: claims.latencyMs,
+      cpuMicrosPerClaim: claims.cpuMicrosPerClaim,
+      loadCpuMicrosPerClaim: claims.loadCpuMicrosPerClaim,
+      drops: drops.map((d) => ({ ...d, statuses: undefined })),
       offeredPerSec: params.claimRate,
       statuses: claims.statuses,
       /** the drop inside the heart spike */

@@ -22,7 +22,10 @@ const jwt = require('jsonwebtoken');
 const { Pool } = require('undici');
 const { io } = require('socket.io-client');
 const WebSocket = require('ws');
-const { url, show, secret, users, userOffset, schedule, mode, couponId, runId, transport, startedAt } = JSON.parse(process.argv[2]);
+const setup = JSON.parse(process.argv[2]);
+const { url, show, secret, users, userOffset, schedule, mode, runId, transport, startedAt } = setup;
+/** the coupon claimed: the setup's, or each `go`'s own (one audience, several drops) */
+let { couponId } = setup;
 const useSocket = transport === 'socket';
 const useWs = transport === 'ws';
 
@@ -118,14 +121,22 @@ function emit(u, event, message, okStatus) {
   });
 }
 
-const latencies = [];
-/** when each message of `latencies` was sent (epoch ms, same order) */
-const sentAt = [];
-const statuses = {};
-/** successful answers by the second they arrived in (since the schedule started) */
-const perSecond = [];
-let taps = 0;
-let held = 0;
+/** one schedule's results (a `go`): each message's status and latency, and when it was sent */
+function newRound() {
+  return {
+    latencies: [],
+    /** when each message of `latencies` was sent (epoch ms, same order) */
+    sentAt: [],
+    statuses: {},
+    /** successful answers by the second they arrived in (since the schedule started) */
+    perSecond: [],
+    taps: 0,
+    held: 0,
+    /** when the last answer came (epoch ms) */
+    lastAnswer: 0,
+  };
+}
+let round = newRound();
 const batchSeq = new Array(users).fill(0);
 const open = new Uint8Array(users);
 let started = 0;
@@ -139,7 +150,7 @@ async function one(i) {
       : await post(`/v1/broadcasts/${show}/coupons/${couponId}/claims`, tokens[u], '{}');
   } else {
     if (open[u]) {
-      held += 1; // this viewer's last batch is unanswered: an honest client waits
+      round.held += 1; // this viewer's last batch is unanswered: an honest client waits
       return;
     }
     open[u] = 1;
@@ -152,33 +163,40 @@ async function one(i) {
       ? await emit(u, 'hearts.batch', { broadcastId: show, batchId, taps: list }, 200)
       : await post(`/v1/broadcasts/${show}/hearts`, tokens[u], JSON.stringify({ batchId, taps: list }));
     open[u] = 0;
-    if (res.status === 200) taps += n;
+    if (res.status === 200) round.taps += n;
   }
-  statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+  const now = Date.now();
+  round.statuses[res.status] = (round.statuses[res.status] ?? 0) + 1;
   if (res.status === 200 || res.status === 201) {
-    const second = Math.floor((Date.now() - started) / 1000);
-    perSecond[second] = (perSecond[second] ?? 0) + 1;
+    const second = Math.floor((now - started) / 1000);
+    round.perSecond[second] = (round.perSecond[second] ?? 0) + 1;
   }
-  latencies.push(res.ms);
-  sentAt.push(Math.round(Date.now() - res.ms));
+  round.latencies.push(res.ms);
+  round.sentAt.push(Math.round(now - res.ms));
+  round.lastAnswer = now;
 }
 
-process.send({ ready: true });
-const go = await new Promise((resolve) => process.on('message', (m) => m.go && resolve(m.go)));
-started = go;
-await new Promise((r) => setTimeout(r, Math.max(0, go - Date.now())));
-// an open loop, bounded: past 20,000 requests in flight the client, not the server, is measured
-const { sent, unsent } = await openLoop(schedule, one, { maxInFlight: 20_000, started });
-// the results first; the sockets stay open until the bench says `close` (after the phase
-// they share the cores with): a viewer who claimed a coupon stays in the show, and a phase's
-// time and CPU are its messages', not the teardown of thousands of connections (measured as
-// part of the phase until round 4 of #17; the claimers of the mid-spike drop closed theirs
+// `{ go: <epoch ms>, couponId? }` runs the schedule (again, on the same connections: a show's
+// audience takes part in every drop); the sockets stay open until the bench says `close` (after
+// the phase they share the cores with): a viewer who claimed a coupon stays in the show, and a
+// phase's time and CPU are its messages', not the teardown of thousands of connections (measured
+// as part of the phase until round 4 of #17; the claimers of the mid-spike drop closed theirs
 // while the heart spike was still held until round 5)
-const seconds = (Date.now() - started) / 1000;
-process.on('disconnect', () => process.exit(0));
-process.on('message', (m) => {
-  if (!m.close) return;
-  for (const s of sockets) s.close();
-  process.exit(0);
+process.on('message', async (m) => {
+  if (m.close) {
+    for (const s of sockets) s.close();
+    process.exit(0);
+  }
+  if (!m.go) return;
+  if (m.couponId) couponId = m.couponId;
+  round = newRound();
+  started = m.go;
+  await new Promise((r) => setTimeout(r, Math.max(0, m.go - Date.now())));
+  // an open loop, bounded: past 20,000 requests in flight the client, not the server, is measured
+  const { sent, unsent } = await openLoop(schedule, one, { maxInFlight: 20_000, started });
+  // to the last answer, not to when the open loop noticed that nothing is in flight (it looks every 20 ms)
+  const seconds = (Math.max(round.lastAnswer, started) - started) / 1000;
+  const { latencies, sentAt, statuses, perSecond, taps, held } = round;
+  process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, sentAt, taps, sent, unsent, held, started, seconds });
 });
-process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, sentAt, taps, sent, unsent, held, started, seconds });
+process.send({ ready: true });
