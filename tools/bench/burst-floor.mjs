@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:burst-floor -- what bench:burst's load costs against a server that does nothing:
 // the same viewers (tools/bench/burst-load.mjs, the same schedule: steady, then 30x within a
-// second, held), and the same coupon drops (one a third into the spike, one alone after it),
+// second, held), and the same coupon drops (one a third into the spike, then BENCH_CLAIM_DROPS
+// alone after it, by the same claimers),
 // sent to echo servers (tools/bench/burst-echo.mjs:
 // burst-api's socket layers, each message answered at once, no Redis, no Kafka). Everything
 // on the same cores, as in bench:burst. What it prints is the floor under bench:burst's figures
@@ -76,22 +77,21 @@ async function main() {
   const hearts = await heartsDone;
   cpu.stop();
   loadCpu.stop();
-  await Promise.all([heartsLoad.close(), dropLoad.close()]);
+  await heartsLoad.close();
   const spikeRun = spikeFigures({ hearts, drop, cpu, loadCpu, steadySeconds: params.steadySeconds, spikeSeconds: params.spikeSeconds, pct });
 
-  // one audience, several drops (as bench:burst's): the claimers connect once
+  // then drops alone by the same audience (as bench:burst's)
   const drops = [];
-  const claimsLoad = await load({ ...common, mode: 'claims', couponId: '00000000-0000-4000-8000-000000000000', users: params.claimers, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
   for (let d = 0; d < params.claimDrops; d++) {
     log(`a coupon drop alone (${d + 1}/${params.claimDrops}): ${params.claimers} claimers at ${params.claimRate}/s`);
     const claimsCpu = cpuSampler(servers.map((s) => s.pid));
-    const claimsLoadCpu = cpuSampler(claimsLoad.pids);
-    const answers = await claimsLoad.go();
+    const claimsLoadCpu = cpuSampler(dropLoad.pids);
+    const answers = await dropLoad.go();
     claimsCpu.stop();
     claimsLoadCpu.stop();
     drops.push(dropFigures({ claimers: params.claimers, answers, cpu: claimsCpu, loadCpu: claimsLoadCpu, pct }));
   }
-  await claimsLoad.close();
+  await dropLoad.close();
   const claims = medianDrop(drops);
 
   const result = {

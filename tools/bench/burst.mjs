@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// npm run bench:burst -- heart taps through a 30x spike, with a coupon drop in the spike,
-// then a baseline in the same run: one request per tap doing UPDATE ... SET count = count + 1
+// npm run bench:burst -- heart taps through a 30x spike, with a coupon drop in the spike and
+// then drops alone (the same claimers, a new coupon each: a show's audience), then a baseline in the same run: one request per tap doing UPDATE ... SET count = count + 1
 // in Postgres. Starts what it needs (its own database, Redis phase and topic prefix), prints
 // a summary and writes bench/results/burst.json. Traffic goes to 127.0.0.1 only.
 //
@@ -201,34 +201,33 @@ async function main() {
   loadCpu.stop();
   redisCpu.stop();
   kafkaCpu.stop();
-  await Promise.all([heartsLoad.close(), claimsLoad.close()]);
+  await heartsLoad.close();
 
   // the same drop again with the servers to itself, BENCH_CLAIM_DROPS times: what claims alone
-  // sustain. One audience (claimers connected once, as viewers are before a drop) and a fresh
-  // coupon each time, as a show with several drops; the drop of median claims a second is reported.
+  // sustain. The same audience as the drop in the spike (still connected, as a show's viewers
+  // are between its drops), a fresh coupon each time; the drop of median claims a second is reported.
   const channel = params.transport === 'ws' ? 'ws' : 'socket.io';
   /** p50/p99 (ms) inside burst-api, message in to ack out (socket channels only; the rest of a client's latency is the network and the client's own wait for the cores) */
   const server = (after, before, event) =>
     params.transport === 'http' ? null : { p50: histogramQuantile(after, before, `${channel} ${event}`, 0.5), p99: histogramQuantile(after, before, `${channel} ${event}`, 0.99) };
   const histogramSpike = await serverHistogram(urls);
   const drops = [];
-  const aloneLoad = await load({ urls, show, secret, mode: 'claims', users: params.claimers, transport: params.transport, schedule: [{ seconds: params.claimers / params.claimRate, rate: params.claimRate }] });
   for (let d = 0; d < params.claimDrops; d++) {
     const quiet = (await api(`/broadcasts/${show}/coupons`, { name: `drop ${d + 2}`, discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
     await api(`/broadcasts/${show}/coupons/${quiet}/expose`);
     for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
     const histogramBeforeDrop = await serverHistogram(urls);
     const cpuAlone = cpuSampler(burst.map((b) => b.child.pid));
-    const aloneLoadCpu = cpuSampler(aloneLoad.pids);
+    const aloneLoadCpu = cpuSampler(claimsLoad.pids);
     // what else works in a drop: management-api (coupon codes, webhooks), Redis, the broker
     const others = { managementApi: cpuSampler([management.child.pid]), redis: cpuSampler([redisPid].filter(Boolean)), kafka: cpuSampler([kafkaPid].filter(Boolean)) };
-    const alone = await aloneLoad.go(undefined, { couponId: quiet });
+    const alone = await claimsLoad.go(undefined, { couponId: quiet });
     for (const sampler of [cpuAlone, aloneLoadCpu, ...Object.values(others)]) sampler.stop();
     const drop = dropFigures({ claimers: params.claimers, answers: alone, cpu: cpuAlone, loadCpu: aloneLoadCpu, others, pct });
     drops.push({ ...drop, serverLatencyMs: server(await serverHistogram(urls), histogramBeforeDrop, 'coupon.claim') });
     log(`drop alone ${d + 1}/${params.claimDrops}: ${drop.perSec} claims/s, p99 ${drop.latencyMs.p99} ms, ${drop.cpuMicrosPerClaim} µs a claim`);
   }
-  await aloneLoad.close();
+  await claimsLoad.close();
   const alone = medianDrop(drops);
 
   const redisTotal = Number(await redis.get(`live|${env.REDIS_PHASE}|broadcast:{${show}}:hearts`));
