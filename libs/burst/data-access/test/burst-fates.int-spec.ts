@@ -29,4 +29,19 @@ describe('BurstFates', () => {
     const after = await Promise.race([redis.client.get(redis.keys.coupon.claimFate(show, voided)), new Promise((r) => setTimeout(() => r('no answer in 5 s'), 5_000).unref())]);
     expect(after).toBe('void');
   });
+
+  it('settles a batch of several shows and more events than one script call takes, each in its place', async () => {
+    const [a, b] = [`s-${randomUUID()}`, `s-${randomUUID()}`];
+    // 300 claims of show a (more than one call's 256) interleaved with 10 of show b; some of each voided
+    const claims = Array.from({ length: 310 }, (_, i) => ({ broadcastId: i % 31 === 0 ? b : a, claimId: `c-${i}-${randomUUID()}` }));
+    const voided = new Set([0, 1, 62, 257, 299, 300]); // 0 and 62 are show b's; 299 and 300 lie past a's first call
+    for (const i of voided) await redis.client.set(redis.keys.coupon.claimFate(claims[i].broadcastId, claims[i].claimId), 'void');
+    const settled = await fates.settleClaims(claims);
+    expect(settled).toEqual(claims.map((_, i) => !voided.has(i)));
+    // settled again (a redelivered batch): the same answers, and a kept fate stays kept
+    expect(await fates.settleClaims(claims)).toEqual(settled);
+    expect(await redis.client.get(redis.keys.coupon.claimFate(a, claims[2].claimId))).toBe('kept');
+    expect(await redis.client.ttl(redis.keys.coupon.claimFate(a, claims[2].claimId))).toBeGreaterThan(0);
+    expect(await fates.settleVotes([])).toEqual([]);
+  });
 });
