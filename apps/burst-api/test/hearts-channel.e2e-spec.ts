@@ -200,7 +200,7 @@ describe('hearts: socket channel and anti-cheat across batches', () => {
     await v.waitForEvent('hearts.count', (c) => c.broadcastId === show && c.total === 3);
     await stack.seller.post(`/v1/broadcasts/${show}/end`);
     await waitFor('flushed', async () => (await pg.query('SELECT 1 FROM burst.show_flushes WHERE broadcast_id = $1', [show])).rows.length === 1);
-    await waitFor('ranks dropped', async () => (await redis.exists(keys.broadcast.heartsRank(show))) === 0);
+    await waitFor('ranks dropped', async () => (await redis.exists(keys.broadcast.heartsCounts(show), keys.broadcast.heartsTop(show))) === 0);
     // proof the gateway ticked twice since: another show's viewer gets two new totals
     const other = await liveShow();
     const w = stack.viewer();

@@ -73,7 +73,7 @@ describe('show-end flush', () => {
       { option: 0, votes: 4 },
       { option: 1, votes: 4 },
     ]);
-    await waitFor('redis keys dropped', async () => (await redis.exists(keys.broadcast.heartsRank(show), keys.coupon.state(show, coupon), keys.poll.tally(show, poll))) === 0);
+    await waitFor('redis keys dropped', async () => (await redis.exists(keys.broadcast.heartsCounts(show), keys.broadcast.heartsTop(show), keys.coupon.state(show, coupon), keys.poll.tally(show, poll))) === 0);
     // the batch answers and paces too (an ended show answers a retried batch NOT_LIVE)
     expect(await redis.exists(...answerHours, keys.broadcast.heartsPace(show), keys.broadcast.heartsLegacyUntil(show))).toBe(0);
     // but the total stays a while, for ws-gateway's pushes to the viewers still there
@@ -107,7 +107,7 @@ describe('show-end flush', () => {
     expect((await viewer('logged-fan').post(`/v1/broadcasts/${show}/hearts`, { batchId: 'ok', taps: [100, 200] })).status).toBe(200);
     // what the counting script leaves when the process dies before its produce request leaves
     const total = await redis.incrby(keys.broadcast.hearts(show), 3);
-    await redis.zincrby(keys.broadcast.heartsRank(show), 3, 'lost-fan');
+    await redis.hincrby(keys.broadcast.heartsCounts(show), 'lost-fan', 3);
     const at = Date.now();
     await redis
       .multi()
@@ -140,5 +140,57 @@ describe('show-end flush', () => {
     expect(logged.find((e) => e.userId === 'lost-fan')).toMatchObject({ taps: [100, 150, 900], totalAfter: total });
     expect(logged.reduce((n, e) => n + e.taps.length, 0)).toBe((await rows('SELECT total::int FROM burst.hearts_totals WHERE broadcast_id = $1', show))[0].total);
     expect(burst.output.some((l) => l.includes(`${show}: flushed 5 hearts`) && l.includes('1 heart batches re-logged'))).toBe(true);
+  });
+  it('ranks the top tappers in a bounded set and flushes every tapper\'s count', async () => {
+    const show = (await seller.post('/v1/broadcasts', { title: 'crowd', scheduledAt: new Date().toISOString() })).body.id as string;
+    await seller.post(`/v1/broadcasts/${show}/start`);
+    await waitFor('live in redis', async () => (await redis.get(keys.broadcast.startedAt(show))) !== null);
+    // more tappers than the ranking keeps (HEARTS_TOP_KEPT, 1,000); some tap again, so counts cross
+    const tappers = Array.from({ length: 1_100 }, (_, i) => `crowd-${i}-${randomUUID().slice(0, 4)}`);
+    const expected = new Map<string, number>();
+    const tap = async (user: string, batchId: string, n: number) => {
+      const r = await viewer(user).post(`/v1/broadcasts/${show}/hearts`, { batchId, taps: Array.from({ length: n }, (_, k) => k * 100) });
+      expect(r.status).toBe(200);
+      expected.set(user, (expected.get(user) ?? 0) + n);
+    };
+    for (let from = 0; from < tappers.length; from += 100) await Promise.all(tappers.slice(from, from + 100).map((u, i) => tap(u, 'b-0', 1 + ((from + i) % 10))));
+    await Promise.all(tappers.filter((_, i) => i % 7 === 0).map((u, i) => tap(u, 'b-1', 1 + (i % 10))));
+
+    expect(await redis.zcard(keys.broadcast.heartsTop(show))).toBe(1_000);
+    expect(await redis.hlen(keys.broadcast.heartsCounts(show))).toBe(tappers.length);
+    expect(await redis.exists(keys.broadcast.heartsRank(show))).toBe(0);
+    const top = (await viewer(tappers[0]).get(`/v1/broadcasts/${show}/hearts?limit=100`)).body.top as { userId: string; count: number }[];
+    // each with its own count, and the 100 highest counts there are (ties make who holds them open)
+    for (const t of top) expect(t.count).toBe(expected.get(t.userId));
+    expect(top.map((t) => t.count)).toEqual([...expected.values()].sort((a, b) => b - a).slice(0, 100));
+
+    expect((await seller.post(`/v1/broadcasts/${show}/end`)).status).toBe(200);
+    await waitFor('flushed', async () => (await rows('SELECT 1 FROM burst.show_flushes WHERE broadcast_id = $1', show)).length === 1);
+    const ranks = await rows('SELECT user_id AS "userId", count::int AS count FROM burst.hearts_ranks WHERE broadcast_id = $1', show);
+    expect(new Map(ranks.map((r) => [r.userId, r.count]))).toEqual(expected);
+  });
+
+  it('keeps the full ranking of a show counted before the bounded one, to its end', async () => {
+    const show = (await seller.post('/v1/broadcasts', { title: 'upgraded', scheduledAt: new Date().toISOString() })).body.id as string;
+    await seller.post(`/v1/broadcasts/${show}/start`);
+    await waitFor('live in redis', async () => (await redis.get(keys.broadcast.startedAt(show))) !== null);
+    // what a burst-api of before left: a sorted set of every tapper, no counts hash
+    await redis.zincrby(keys.broadcast.heartsRank(show), 4, 'early-fan');
+    for (const [user, n] of [['early-fan', 2], ['late-fan', 3]] as const) {
+      expect((await viewer(user).post(`/v1/broadcasts/${show}/hearts`, { batchId: 'b', taps: Array.from({ length: n }, (_, k) => k * 100) })).status).toBe(200);
+    }
+    expect(await redis.zrange(keys.broadcast.heartsRank(show), 0, -1, 'WITHSCORES')).toEqual(['late-fan', '3', 'early-fan', '6']);
+    expect(await redis.exists(keys.broadcast.heartsCounts(show), keys.broadcast.heartsTop(show))).toBe(0);
+    expect((await viewer('early-fan').get(`/v1/broadcasts/${show}/hearts`)).body.top).toEqual([
+      { userId: 'early-fan', count: 6 },
+      { userId: 'late-fan', count: 3 },
+    ]);
+    expect((await seller.post(`/v1/broadcasts/${show}/end`)).status).toBe(200);
+    await waitFor('flushed', async () => (await rows('SELECT 1 FROM burst.show_flushes WHERE broadcast_id = $1', show)).length === 1);
+    expect(await rows('SELECT user_id AS "userId", count::int AS count FROM burst.hearts_ranks WHERE broadcast_id = $1 ORDER BY count DESC', show)).toEqual([
+      { userId: 'early-fan', count: 6 },
+      { userId: 'late-fan', count: 3 },
+    ]);
+    await waitFor('ranking dropped', async () => (await redis.exists(keys.broadcast.heartsRank(show))) === 0);
   });
 });

@@ -55,8 +55,15 @@ export function redisKeys(phase: string) {
       polls: (broadcastId: string) => show(broadcastId, 'polls'),
       /** the show's heart total (INCRBY) */
       hearts: (broadcastId: string) => show(broadcastId, 'hearts'),
-      /** sorted set userId -> taps: the tappers' ranking */
+      /**
+       * sorted set userId -> taps of every tapper: the ranking of a show first counted before
+       * #17 round 12, which keeps it to its end (see heartsCounts and heartsTop)
+       */
       heartsRank: (broadcastId: string) => show(broadcastId, 'hearts-rank'),
+      /** hash userId -> taps: every tapper's count (what the show-end flush writes) */
+      heartsCounts: (broadcastId: string) => show(broadcastId, 'hearts-counts'),
+      /** sorted set userId -> taps of the top tappers only (HEARTS_TOP_KEPT): the ranking the summary reads */
+      heartsTop: (broadcastId: string) => show(broadcastId, 'hearts-top'),
       /**
        * hash `<userId>/<batchId>` -> `<totalAfter>|<epoch ms>|<taps,...>`: counted batches not yet
        * in the analytics log, one hash per second they were counted in (`bucket` = epoch ms / 1000)

@@ -26,9 +26,11 @@ export class ShowEndService {
   async flush(broadcastId: string): Promise<boolean> {
     const { keys, client } = this.redis;
     const relogged = await this.relogHearts(broadcastId);
-    const [[, total], [, ranks], [, couponIds], [, pollIds], [, unloggedBuckets]] = (await client
+    // every tapper's count: the counts hash, or the full ranking of a show counted before it
+    const [[, total], [, counts], [, ranks], [, couponIds], [, pollIds], [, unloggedBuckets]] = (await client
       .multi()
       .get(keys.broadcast.hearts(broadcastId))
+      .hgetall(keys.broadcast.heartsCounts(broadcastId))
       .zrange(keys.broadcast.heartsRank(broadcastId), 0, -1, 'WITHSCORES')
       .smembers(keys.broadcast.coupons(broadcastId))
       .smembers(keys.broadcast.polls(broadcastId))
@@ -41,9 +43,10 @@ export class ShowEndService {
     for (const p of polls) more.hgetall(keys.poll.tally(broadcastId, p));
     const extra = ((await more.exec()) ?? []).map(([, v]) => v);
 
+    const tapped = new Map(Object.entries(counts as Record<string, string>).map(([userId, count]) => [userId, Number(count)]));
     const pairs = ranks as string[];
-    const ranked: { userId: string; count: number }[] = [];
-    for (let i = 0; i < pairs.length; i += 2) ranked.push({ userId: pairs[i], count: Number(pairs[i + 1]) });
+    for (let i = 0; i < pairs.length; i += 2) if (!tapped.has(pairs[i])) tapped.set(pairs[i], Number(pairs[i + 1]));
+    const ranked = [...tapped].map(([userId, count]) => ({ userId, count }));
     const flushed = await this.repository.flushShow({
       broadcastId: broadcastId,
       heartsTotal: Number(total ?? 0),
@@ -62,11 +65,13 @@ export class ShowEndService {
     // only after the commit: drop the show's burst keys (a repeat finds nothing to drop). The
     // heart total stays an hour: ws-gateway keeps pushing it to the viewers still on the show
     // (without it they would be told `hearts.count {total: 0}`); it no longer changes. UNLINK:
-    // the big ones (the ranking, an hour's batch answers) are freed off Redis's main thread.
+    // the big ones (the counts, the ranking, an hour's batch answers) are freed off Redis's main thread.
     // The answers go too: an ended show answers a retried batch NOT_LIVE, never from them.
     const hour = answerHour(Date.now());
     const drop = [
       keys.broadcast.heartsRank(broadcastId),
+      keys.broadcast.heartsCounts(broadcastId),
+      keys.broadcast.heartsTop(broadcastId),
       keys.broadcast.heartsStrikes(broadcastId),
       keys.broadcast.heartsPace(broadcastId),
       keys.broadcast.heartsLegacyUntil(broadcastId),
