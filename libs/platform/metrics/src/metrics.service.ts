@@ -37,7 +37,12 @@ export class MetricsService {
         help: 'Number of open file descriptors.',
         registers: [this.registry],
         async collect() {
-          this.set(await openFds());
+          // as prom-client's: a /proc that cannot be read leaves the gauge as it was, never fails the scrape
+          try {
+            this.set(await openFds());
+          } catch {
+            // no reading this time
+          }
         },
       });
     }
