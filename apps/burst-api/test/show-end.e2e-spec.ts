@@ -4,6 +4,7 @@ import { AppProcess, Http, http, recordJson, testEnv, testRedis, tokenFor, waitF
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { unloggedBucket } from '../src/hearts/hearts-log';
+import { HEARTS_TOP_KEPT } from '../src/hearts/hearts.service';
 
 // Show end: hearts, ranks, coupon stock and poll tallies move to Postgres exactly once (a
 // second delivery of the event changes nothing), the Redis keys go, reads come from Postgres.
@@ -145,8 +146,8 @@ describe('show-end flush', () => {
     const show = (await seller.post('/v1/broadcasts', { title: 'crowd', scheduledAt: new Date().toISOString() })).body.id as string;
     await seller.post(`/v1/broadcasts/${show}/start`);
     await waitFor('live in redis', async () => (await redis.get(keys.broadcast.startedAt(show))) !== null);
-    // more tappers than the ranking keeps (HEARTS_TOP_KEPT, 1,000); some tap again, so counts cross
-    const tappers = Array.from({ length: 1_100 }, (_, i) => `crowd-${i}-${randomUUID().slice(0, 4)}`);
+    // more tappers than the ranking keeps; some tap again, so counts cross
+    const tappers = Array.from({ length: HEARTS_TOP_KEPT + 100 }, (_, i) => `crowd-${i}-${randomUUID().slice(0, 4)}`);
     const expected = new Map<string, number>();
     const tap = async (user: string, batchId: string, n: number) => {
       const r = await viewer(user).post(`/v1/broadcasts/${show}/hearts`, { batchId, taps: Array.from({ length: n }, (_, k) => k * 100) });
@@ -156,7 +157,7 @@ describe('show-end flush', () => {
     for (let from = 0; from < tappers.length; from += 100) await Promise.all(tappers.slice(from, from + 100).map((u, i) => tap(u, 'b-0', 1 + ((from + i) % 10))));
     await Promise.all(tappers.filter((_, i) => i % 7 === 0).map((u, i) => tap(u, 'b-1', 1 + (i % 10))));
 
-    expect(await redis.zcard(keys.broadcast.heartsTop(show))).toBe(1_000);
+    expect(await redis.zcard(keys.broadcast.heartsTop(show))).toBe(HEARTS_TOP_KEPT);
     expect(await redis.hlen(keys.broadcast.heartsCounts(show))).toBe(tappers.length);
     expect(await redis.exists(keys.broadcast.heartsRank(show))).toBe(0);
     const top = (await viewer(tappers[0]).get(`/v1/broadcasts/${show}/hearts?limit=100`)).body.top as { userId: string; count: number }[];
