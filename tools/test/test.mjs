@@ -261,7 +261,12 @@ async function main() {
   let failed = false;
 
   if (!onlyIntegration) {
-    if (!flags.has('--skip-lint')) await must('lint (module boundaries included)', npx('eslint'), ['.', '--max-warnings=0']);
+    if (!flags.has('--skip-lint')) {
+      // the boundaries rule reads Nx's cached project graph; without one (a clean clone) it
+      // only prints a warning and checks nothing, so the graph is computed first
+      await must('project graph (for the module-boundaries rule)', npx('nx'), ['show', 'projects'], { NX_DAEMON: 'false' });
+      await must('lint (module boundaries included)', npx('eslint'), ['.', '--max-warnings=0']);
+    }
     await must('type-check', npx('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
     // the web apps compile against the DOM, so they have tsconfigs of their own
     for (const web of ['admin-console', 'viewer-web']) await must(`type-check ${web}`, npx('tsc'), ['-p', `apps/${web}/tsconfig.json`, '--noEmit']);
