@@ -19,6 +19,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usage } from '../lib/usage.mjs';
+import { kafkajs } from '../lib/kafkajs.mjs';
 
 usage(import.meta.url);
 
@@ -167,7 +168,7 @@ function ensureKafkaStorage() {
 async function kafkaAnswers() {
   if (!(await portOpen(KAFKA_PORT))) return false;
   try {
-    const { Kafka, logLevel } = await import('kafkajs');
+    const { Kafka, logLevel } = await kafkajs();
     const admin = new Kafka({ brokers: [`${HOST}:${KAFKA_PORT}`], clientId: 'infra', logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
     await admin.connect();
     await admin.describeCluster();

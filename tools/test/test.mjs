@@ -23,6 +23,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { usage } from '../lib/usage.mjs';
+import { kafkajs } from '../lib/kafkajs.mjs';
 
 usage(import.meta.url);
 
@@ -223,7 +224,7 @@ async function cleanUp(envs, cluster) {
     }
   }
   try {
-    const { Kafka, logLevel } = await import('kafkajs');
+    const { Kafka, logLevel } = await kafkajs();
     const admin = new Kafka({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     const topics = (await admin.listTopics()).filter((t) => t.startsWith(runEnv.KAFKA_TOPIC_PREFIX));

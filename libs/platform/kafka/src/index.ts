@@ -4,3 +4,4 @@ export * from './kafka.module';
 export * from './kafka.options';
 export * from './kafka.service';
 export * from './transport';
+export { quietIdleRequestQueues } from './idle-request-queues';
