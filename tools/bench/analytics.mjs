@@ -11,13 +11,14 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { benchRun, num, percentile, sleep, writeResult } from './lib.mjs';
 import { usage } from '../lib/usage.mjs';
+import { kafkajs } from '../lib/kafkajs.mjs';
 
 usage(import.meta.url);
 
 const require = createRequire(import.meta.url);
 const jwt = require('jsonwebtoken');
 const Redis = require('ioredis');
-const { Kafka, logLevel } = require('kafkajs');
+const { Kafka, logLevel } = await kafkajs();
 const { io } = require('socket.io-client');
 
 const params = { eventsPerSec: num('BENCH_RATE', 10_000), shows: num('BENCH_SHOWS', 20), seconds: num('BENCH_SECONDS', 60) };

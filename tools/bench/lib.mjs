@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeOptionsFor } from '../lib/node-flags.mjs';
+import { kafkajs } from '../lib/kafkajs.mjs';
 
 const require = createRequire(import.meta.url);
 const pg = require('pg');
-const { Kafka, logLevel } = require('kafkajs');
+const { Kafka, logLevel } = await kafkajs();
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { usage } from '../lib/usage.mjs';
+import { kafkajs } from '../lib/kafkajs.mjs';
 import { root, sleep, writeResult } from '../bench/lib.mjs';
 import { infraEnv, startPlatform } from '../chaos/platform.mjs';
 import { DEFAULT_RATES, Load, newShow } from '../chaos/load.mjs';
@@ -30,7 +31,7 @@ import { judge } from './slope.mjs';
 usage(import.meta.url);
 const require = createRequire(import.meta.url);
 const Redis = require('ioredis');
-const { Kafka, logLevel } = require('kafkajs');
+const { Kafka, logLevel } = await kafkajs();
 
 const { values: opts } = parseArgs({
   options: { minutes: { type: 'string', default: '30' }, every: { type: 'string', default: '10' }, warmup: { type: 'string', default: '0.2' }, 'keep-infra': { type: 'boolean' } },
