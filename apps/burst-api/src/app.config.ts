@@ -43,5 +43,12 @@ export class AppConfig extends ConfigClass(
      * pipelines is read no faster than it is answered (see Backpressure)
      */
     BURST_SOCKET_MAX_IN_FLIGHT: env.positiveInt(2_000),
+    /**
+     * the plain websocket's liveness sweep: a connection that sent nothing since the last sweep
+     * is pinged, and one that has not answered the ping by the next is cut. A dead phone's
+     * connection goes within two sweeps, and an idle viewer's is never quiet long enough for a
+     * proxy's read timeout (ingress-nginx's default is 60 s). Tapping viewers are not pinged.
+     */
+    BURST_WS_PING_MS: env.positiveInt(25_000),
   }),
 ) {}

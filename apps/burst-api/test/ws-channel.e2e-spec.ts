@@ -189,6 +189,38 @@ describe('burst-api plain websocket channel', () => {
     expect(await waitFor('closed after the refusal', () => c.closed)).toMatchObject({ code: 4001 });
   });
 
+  it('pings a connection that sends nothing, cuts one that does not answer, and leaves a sending one alone', async () => {
+    // sweeps every 400 ms instead of 25 s
+    const quick = await AppProcess.start('burst-api', { BURST_WS_PING_MS: '400' });
+    const user = () => tokenFor(`lv-${randomUUID().slice(0, 8)}`, ['viewer']);
+    let sending: NodeJS.Timeout | undefined;
+    try {
+      const answering = await open({ token: user(), base: quick.url });
+      const talking = await open({ token: user(), base: quick.url });
+      // a phone that vanished: its socket never answers a ping
+      const silent = new WebSocket(wsUrl(quick.url), [BURST_WS_PROTOCOL, user()], { autoPong: false });
+      clients.push(silent);
+      await new Promise((resolve, reject) => silent.once('open', resolve).once('error', reject));
+      const pings = { answering: 0, talking: 0, silent: 0 };
+      answering.ws.on('ping', () => pings.answering++);
+      talking.ws.on('ping', () => pings.talking++);
+      silent.on('ping', () => pings.silent++);
+      const cut = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
+      // a frame every 40 ms, ten a sweep: answered (an unknown event), so heard
+      sending = setInterval(() => void talking.call('nothing.here', {}), 40);
+
+      expect(await cut).toBe(1006); // terminated, no close frame: pinged once, silent since
+      expect(pings.silent).toBe(1);
+      await waitFor('the answering connection pinged at each quiet sweep', () => pings.answering >= 3);
+      expect(answering.ws.readyState).toBe(WebSocket.OPEN);
+      expect(talking.ws.readyState).toBe(WebSocket.OPEN);
+      expect(pings.talking).toBe(0);
+    } finally {
+      clearInterval(sending);
+      await quick.stop();
+    }
+  });
+
   it('stops reading connections past its in-flight bound, and answers every message all the same, on both channels', async () => {
     // a burst-api that reads at most 2 messages ahead of its answers: most of these wait in the kernel
     const tight = await AppProcess.start('burst-api', { BURST_SOCKET_MAX_IN_FLIGHT: '2' });

@@ -51,6 +51,9 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   /** message in to ack out, per channel and event: what the server adds, whatever the network and the client do */
   private readonly latency: Histogram<'channel' | 'event'>;
   private readonly timers = new Map<string, (seconds: number) => void>();
+  /** the plain websocket's connections and what each did since the last liveness sweep */
+  private readonly liveness = new Map<WebSocket, Liveness>();
+  private sweepTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly httpHost: HttpAdapterHost,
@@ -111,6 +114,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       perMessageDeflate: false,
       handleProtocols: (protocols) => (protocols.has(BURST_WS_PROTOCOL) ? BURST_WS_PROTOCOL : false),
     });
+    this.sweepTimer = setInterval(() => this.sweep(), this.config.BURST_WS_PING_MS);
+    this.sweepTimer.unref();
     // socket.io's engine answers its own path's upgrades and leaves the others alone
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (req.url !== BURST_WS_PATH && !req.url?.startsWith(`${BURST_WS_PATH}?`)) return;
@@ -124,6 +129,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
    * io.close(): that closes the HTTP server too, which is Fastify's to close.
    */
   beforeApplicationShutdown(): void {
+    clearInterval(this.sweepTimer);
     this.io?.disconnectSockets(true);
     this.io?.engine.close();
     for (const ws of this.wss?.clients ?? []) ws.close(1001, 'server shutting down');
@@ -207,9 +213,35 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     this.wss!.handleUpgrade(req, socket, head, (ws) => this.bindWs(ws, verified.user, verified.expiresAtMs));
   }
 
+  /**
+   * The plain websocket's liveness (socket.io has its own pings): every BURST_WS_PING_MS, a
+   * connection that sent nothing since the last sweep is pinged, and one still silent since its
+   * ping is cut. Browsers and `ws` answer pings by themselves. A connection that taps, votes or
+   * claims is never pinged, so a spike's connections cost the sweep nothing but a flag.
+   */
+  private sweep(): void {
+    for (const [ws, live] of this.liveness) {
+      if (live.heard) {
+        live.heard = false;
+        live.pinged = false;
+      } else if (live.pinged) {
+        this.liveness.delete(ws);
+        ws.terminate();
+      } else {
+        live.pinged = true;
+        ws.ping();
+      }
+    }
+  }
+
   private bindWs(ws: WebSocket, user: Principal, expiresAtMs: number): void {
+    const live: Liveness = { heard: true, pinged: false };
+    this.liveness.set(ws, live);
+    ws.on('close', () => this.liveness.delete(ws));
+    ws.on('pong', () => (live.heard = true));
     ws.on('error', () => ws.terminate()); // an oversize or malformed frame: the library closes with 1009/1002
     ws.on('message', (raw: RawData, isBinary: boolean) => {
+      live.heard = true;
       let frame: unknown;
       try {
         frame = isBinary ? undefined : JSON.parse(raw.toString());
@@ -242,6 +274,14 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       });
     });
   }
+}
+
+/** What a plain websocket did since the last liveness sweep. */
+interface Liveness {
+  /** a message or a pong came */
+  heard: boolean;
+  /** pinged by the last sweep, nothing heard since */
+  pinged: boolean;
 }
 
 /**
