@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import path from 'node:path';
-import { tokenFor } from '@live/testing';
+import { tokenFor, waitFor } from '@live/testing';
 import type { Page } from 'playwright-core';
 import { WebStack, artifactsDir } from './web-stack';
 
@@ -10,12 +10,31 @@ import { WebStack, artifactsDir } from './web-stack';
 // must work without it.
 jest.setTimeout(120_000);
 
+/** What a page says to burst-api: frames on its websocket (/v1/ws), their answers, and its POSTs. */
+function burstTraffic(page: Page) {
+  const sent: Array<{ id: string | number; event: string; data: { taps?: number[] } }> = [];
+  const answers = new Map<string, { ok: boolean }>();
+  const posts: string[] = [];
+  page.on('websocket', (ws) => {
+    if (!ws.url().endsWith('/v1/ws')) return;
+    ws.on('framesent', (f) => void (typeof f.payload === 'string' && sent.push(JSON.parse(f.payload))));
+    ws.on('framereceived', (f) => {
+      if (typeof f.payload !== 'string') return;
+      const { id, ...ack } = JSON.parse(f.payload);
+      answers.set(String(id), ack);
+    });
+  });
+  page.on('request', (r) => void (r.method() === 'POST' && posts.push(new URL(r.url()).pathname)));
+  return { sent, answers, posts };
+}
+
 describe('admin console and viewer page in a browser', () => {
   const stack = new WebStack();
   const sellerId = `seller-${Date.now().toString(36)}`;
   let admin: Page;
   let ana: Page;
   let bo: Page;
+  let anaBurst: ReturnType<typeof burstTraffic>;
   let showId: string;
   const viewerUrl = (token: string) => `${stack.viewer.url}/?show=${showId}&token=${token}`;
 
@@ -79,6 +98,7 @@ describe('admin console and viewer page in a browser', () => {
 
   it('a pinned product appears on the viewer page', async () => {
     ana = await stack.page('viewer Ana', 'phone');
+    anaBurst = burstTraffic(ana);
     await ana.goto(viewerUrl(tokenFor('viewer-ana', ['viewer'], 'Ana')));
     await ana.getByTestId('status').filter({ hasText: 'LIVE' }).waitFor();
     // the token left the address bar once read
@@ -125,6 +145,13 @@ describe('admin console and viewer page in a browser', () => {
     // and not one more, once every batch has been answered
     await ana.locator('.pending').waitFor({ state: 'detached' });
     expect(await admin.getByTestId('hearts-total').textContent()).toBe(expected);
+    // the SDK sent them as hearts.batch frames on burst-api's websocket, each answered ok, none over HTTP
+    const batches = () => anaBurst.sent.filter((f) => f.event === 'hearts.batch');
+    const taps = () => batches().reduce((n, f) => n + (f.data.taps?.length ?? 0), 0);
+    await waitFor('50 taps sent and answered on the websocket', () => taps() >= 50 && batches().every((f) => anaBurst.answers.has(String(f.id))));
+    expect(taps()).toBe(50);
+    expect(batches().map((f) => anaBurst.answers.get(String(f.id))?.ok)).toEqual(batches().map(() => true));
+    expect(anaBurst.posts.filter((p) => p.endsWith('/hearts'))).toEqual([]);
   });
 
   it('screenshots of both apps at desktop and phone sizes', async () => {

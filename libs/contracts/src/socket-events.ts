@@ -62,6 +62,7 @@ export type CouponClaimAck =
   | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
 
 export type SocketEventName = (typeof SocketEvents)[keyof typeof SocketEvents];
+export type BurstSocketEventName = (typeof BurstSocketEvents)[keyof typeof BurstSocketEvents];
 
 /** `hearts.count`: the show's heart total, pushed at most every 500 ms */
 export interface HeartsCount {

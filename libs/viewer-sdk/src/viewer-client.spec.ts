@@ -43,6 +43,38 @@ class FakeSocket extends Emitter<any, any> {
   }
 }
 
+/**
+ * burst-api's plain websocket, played by the test: each frame `{ id, event, data }` is answered
+ * `{ id, ...ackAnswer(event, data) }`; an ackAnswer that throws drops the connection unanswered.
+ */
+class FakeWebSocket {
+  onopen: ((e: unknown) => void) | null = null;
+  onmessage: ((e: { data: unknown }) => void) | null = null;
+  onclose: ((e: { code: number }) => void) | null = null;
+  onerror: ((e: unknown) => void) | null = null;
+  opened: Array<{ url: string; protocols: string[] }> = [];
+  ackAnswer: (event: string, data: any) => unknown = () => ({ ok: true });
+  acked: Array<[string, any]> = [];
+
+  send(raw: string) {
+    const { id, event, data } = JSON.parse(raw);
+    this.acked.push([event, data]);
+    let ack: unknown;
+    try {
+      ack = this.ackAnswer(event, data);
+    } catch {
+      return void queueMicrotask(() => this.onclose?.({ code: 1006 }));
+    }
+    queueMicrotask(() => this.onmessage?.({ data: JSON.stringify({ id, ...(ack as object) }) }));
+  }
+  close() {
+    // the client's own close: no events
+  }
+  up() {
+    this.onopen?.({});
+  }
+}
+
 const line = (n: number, over: Partial<ChatLine> = {}): ChatLine => ({
   seq: `1700000000000-${n}`,
   messageId: `m-${n}`,
@@ -62,7 +94,7 @@ function snapshot(broadcastId: string, over: Partial<JoinSnapshot> = {}): JoinSn
 
 function setup(options: Partial<ConstructorParameters<typeof ViewerClient>[0]> = {}) {
   const socket = new FakeSocket();
-  const burstSocket = new FakeSocket();
+  const burstSocket = new FakeWebSocket();
   const calls: Array<{ url: string; body: any }> = [];
   let answer: (url: string, body: any) => Response | Promise<Response> = () => json(200, { batchId: 'x', accepted: 1, total: 1 });
   let ids = 0;
@@ -71,7 +103,8 @@ function setup(options: Partial<ConstructorParameters<typeof ViewerClient>[0]> =
     messageApiUrl: 'http://msg',
     burstApiUrl: 'http://burst',
     token: 'jwt',
-    socketFactory: (url) => (url === 'http://burst' ? burstSocket : socket) as unknown as Socket,
+    socketFactory: () => socket as unknown as Socket,
+    webSocketFactory: (url, protocols) => (burstSocket.opened.push({ url, protocols }), burstSocket),
     fetch: (async (url: string, init: RequestInit = {}) => {
       // the heart total read once after a join
       if ((init.method ?? 'GET') === 'GET') return json(200, { total: 7, top: [] });
@@ -236,10 +269,11 @@ describe('ViewerClient', () => {
       expect(total).toBe(50);
     });
 
-    it("sends batches over burst-api's socket when it is up, and over HTTP with the same id when its ack does not come", async () => {
+    it("sends batches over burst-api's websocket when it is up, and over HTTP with the same id when it drops before the ack", async () => {
       let t = 0;
       const s = setup({ heartWindowMs: 1000, videoPositionMs: () => (t += 10) });
       await joined(s);
+      expect(s.burstSocket.opened).toEqual([{ url: 'ws://burst/v1/ws', protocols: ['burst.v1', 'jwt'] }]);
       s.burstSocket.up();
       s.burstSocket.ackAnswer = (_e, data) => ({ ok: true, batchId: data.batchId, accepted: data.taps.length, total: 30 });
       s.respond((_u, body) => json(200, { batchId: body.batchId, accepted: body.taps.length, total: 33 }));

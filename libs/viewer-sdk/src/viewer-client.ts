@@ -1,6 +1,7 @@
-import type { Ack, ChatBatch, CouponClaimAck, HeartsBatchAck, PollVoteAck, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, StatsTick, ViewersCount } from '@live/contracts';
+import type { Ack, BurstSocketEventName, ChatBatch, CouponClaimAck, HeartsBatchAck, PollVoteAck, ChatDeleted, ChatLine, CouponStock, HeartsCount, JoinSnapshot, Overlay, PollTally, StatsTick, ViewersCount } from '@live/contracts';
 import { Emitter } from '@socket.io/component-emitter';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { BurstChannel, type WebSocketFactory } from './burst-channel';
 import { HeartBuffer, type HeartBatch } from './hearts';
 import type { OverlayCue } from './timed-metadata';
 
@@ -82,16 +83,19 @@ export interface ViewerClientOptions {
   maxPendingTaps?: number;
   maxChatLines?: number;
   /**
-   * how heart batches travel: `socket` (default) over a socket to burst-api, opened at join
-   * (a fraction of an HTTP request's cost there; HTTP whenever it is not connected), or `http`
+   * how heart batches, claims and votes travel: `socket` (default) over burst-api's plain
+   * websocket, opened at join (a fraction of an HTTP request's cost there; HTTP whenever it is
+   * not connected or an answer does not come), or `http`
    */
   heartsChannel?: 'socket' | 'http';
   /** retries of a heart batch or chat line after a network error or 5xx (default 5) */
   maxRetries?: number;
   /** injectable for tests and platforms without a global fetch */
   fetch?: typeof fetch;
-  /** injectable for tests */
+  /** injectable for tests: ws-gateway's socket.io socket */
   socketFactory?: (url: string, options: Partial<ManagerOptions & SocketOptions>) => Socket;
+  /** injectable for tests and platforms without a global WebSocket: burst-api's websocket */
+  webSocketFactory?: WebSocketFactory;
   newId?: () => string;
   now?: () => number;
   ackTimeoutMs?: number;
@@ -124,8 +128,8 @@ export function compareSeq(a: string, b: string): number {
  */
 export class ViewerClient extends Emitter<Record<string, never>, Record<string, never>, ViewerEvents> {
   private socket: Socket | null = null;
-  /** burst-api's socket: heart batches (see heartsChannel) */
-  private burstSocket: Socket | null = null;
+  /** burst-api's websocket: heart batches, claims, votes (see heartsChannel) */
+  private burstChannel: BurstChannel | null = null;
   private token: string | null;
   private readonly fetchFn: typeof fetch;
   private readonly newId: () => string;
@@ -272,7 +276,7 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     this.applySnapshot(ack.snapshot, true);
     // the snapshot has no counters and hearts.count comes only when the total moves: ask once
     if (this.token && ack.snapshot.status !== 'scheduled') void this.loadHeartTotal(broadcastId);
-    this.openBurstSocket();
+    this.openBurstChannel();
     return ack.snapshot;
   }
 
@@ -347,9 +351,8 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
   async close(): Promise<void> {
     const socket = this.socket;
     this.socket = null;
-    this.burstSocket?.off();
-    this.burstSocket?.close();
-    this.burstSocket = null;
+    this.burstChannel?.close();
+    this.burstChannel = null;
     this.joinedOnce = false;
     this.watchingStats = false;
     if (this.heartTimer) clearTimeout(this.heartTimer);
@@ -470,73 +473,60 @@ export class ViewerClient extends Emitter<Record<string, never>, Record<string, 
     }
   }
 
-  /** burst-api's socket for heart batches: signed-in viewers only, unless heartsChannel is `http`. */
-  private openBurstSocket(): void {
-    if (this.burstSocket || !this.token || this.options.heartsChannel === 'http') return;
-    const factory = this.options.socketFactory ?? ((url, opts) => io(url, opts));
-    this.burstSocket = factory(this.options.burstApiUrl, {
-      transports: ['websocket'],
-      auth: { token: this.token },
-      reconnectionDelay: 1_000,
-      reconnectionDelayMax: 10_000,
-    });
+  /** burst-api's websocket: signed-in viewers only, unless heartsChannel is `http`. */
+  private openBurstChannel(): void {
+    if (this.burstChannel || !this.token || this.options.heartsChannel === 'http') return;
+    this.burstChannel = new BurstChannel({ burstApiUrl: this.options.burstApiUrl, token: this.token, webSocketFactory: this.options.webSocketFactory });
   }
 
   /**
-   * One heart batch: over burst-api's socket when it is connected, else (or when its ack does
-   * not come) over HTTP with the same batch id -- burst-api counts a batch id once, whichever
-   * way it came and however often.
+   * One message over burst-api's websocket when it is connected: its ack, or null when it must
+   * go over HTTP instead (not connected, dropped, no answer in time, or a refusal another
+   * channel may not share: UNAVAILABLE, UNAUTHORIZED). Other refusals throw as HTTP ones.
+   */
+  private async overBurstChannel<A extends HeartsBatchAck | PollVoteAck | CouponClaimAck>(event: BurstSocketEventName, data: object): Promise<Extract<A, { ok: true }> | null> {
+    const channel = this.burstChannel;
+    if (!channel?.connected) return null;
+    let ack: A;
+    try {
+      ack = await channel.request<A>(event, data, this.options.ackTimeoutMs ?? 10_000);
+    } catch {
+      return null; // no answer (a dropped connection, a timeout): HTTP, same idempotency key
+    }
+    if (ack.ok) return ack as Extract<A, { ok: true }>;
+    if (ack.code === 'UNAVAILABLE' || ack.code === 'UNAUTHORIZED') return null;
+    throw new ViewerApiError(socketStatus(ack.code), ack.code, ack.message, ack.field);
+  }
+
+  /**
+   * One heart batch: over burst-api's websocket when it is connected, else (or when its ack
+   * does not come) over HTTP with the same batch id -- burst-api counts a batch id once,
+   * whichever way it came and however often.
    */
   private async sendHeartBatch(broadcastId: string, batch: HeartBatch): Promise<{ total: number }> {
-    const socket = this.burstSocket;
-    if (socket?.connected) {
-      let ack: HeartsBatchAck | undefined;
-      try {
-        ack = (await socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('hearts.batch', { broadcastId, ...batch })) as HeartsBatchAck;
-      } catch {
-        // no ack in time (a dropped connection): HTTP below, same batch id
-      }
-      if (ack?.ok) return ack;
-      if (ack && ack.code !== 'UNAVAILABLE' && ack.code !== 'UNAUTHORIZED') throw new ViewerApiError(socketStatus(ack.code), ack.code, ack.message, ack.field);
-    }
+    const ack = await this.overBurstChannel<HeartsBatchAck>('hearts.batch', { broadcastId, ...batch });
+    if (ack) return ack;
     return this.request<{ total: number }>(this.options.burstApiUrl, `/v1/broadcasts/${encodeURIComponent(broadcastId)}/hearts`, batch, this.options.maxRetries ?? 5);
   }
 
-  /** A vote over burst-api's socket when it is connected, else (or without an ack) over HTTP: one vote per poll either way. */
+  /** A vote over burst-api's websocket when it is connected, else (or without an ack) over HTTP: one vote per poll either way. */
   private async sendVote(pollId: string, option: number): Promise<{ voteId: string }> {
     const path = `${this.showPath()}/polls/${encodeURIComponent(pollId)}/votes`;
-    const socket = this.burstSocket;
-    if (socket?.connected && this.state.broadcastId) {
-      let ack: PollVoteAck | undefined;
-      try {
-        ack = (await socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('poll.vote', { broadcastId: this.state.broadcastId, pollId, option })) as PollVoteAck;
-      } catch {
-        // no ack in time: HTTP below (a vote counted meanwhile answers ALREADY_VOTED there)
-      }
-      if (ack?.ok) return ack;
-      if (ack && ack.code !== 'UNAVAILABLE' && ack.code !== 'UNAUTHORIZED') throw new ViewerApiError(socketStatus(ack.code), ack.code, ack.message, ack.field);
-    }
+    const ack = await this.overBurstChannel<PollVoteAck>('poll.vote', { broadcastId: this.state.broadcastId, pollId, option });
+    if (ack) return ack;
     return this.request<{ voteId: string }>(this.options.burstApiUrl, path, { option }, 2);
   }
 
   /**
-   * A claim over burst-api's socket when it is connected, else (or without an ack) over HTTP.
-   * One per viewer and coupon either way: a claim that won over the socket while its ack was
-   * lost answers ALREADY_CLAIMED over HTTP.
+   * A claim over burst-api's websocket when it is connected, else (or without an ack) over
+   * HTTP. One per viewer and coupon either way: a claim that won over the websocket while its
+   * ack was lost answers ALREADY_CLAIMED over HTTP.
    */
   private async sendClaim(couponId: string): Promise<{ claimId: string; remaining: number }> {
-    const socket = this.burstSocket;
-    if (socket?.connected && this.state.broadcastId) {
-      let ack: CouponClaimAck | undefined;
-      try {
-        ack = (await socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('coupon.claim', { broadcastId: this.state.broadcastId, couponId })) as CouponClaimAck;
-      } catch {
-        // no ack in time: HTTP below
-      }
-      if (ack?.ok) return ack;
-      if (ack && ack.code !== 'UNAVAILABLE' && ack.code !== 'UNAUTHORIZED') throw new ViewerApiError(socketStatus(ack.code), ack.code, ack.message, ack.field);
-    }
-    return this.request<{ claimId: string; remaining: number }>(this.options.burstApiUrl, `${this.showPath()}/coupons/${encodeURIComponent(couponId)}/claims`, undefined, 2);
+    const path = `${this.showPath()}/coupons/${encodeURIComponent(couponId)}/claims`;
+    const ack = await this.overBurstChannel<CouponClaimAck>('coupon.claim', { broadcastId: this.state.broadcastId, couponId });
+    if (ack) return ack;
+    return this.request<{ claimId: string; remaining: number }>(this.options.burstApiUrl, path, undefined, 2);
   }
 
   private async loadHeartTotal(broadcastId: string): Promise<void> {
