@@ -16,7 +16,7 @@ export function viewerParams() {
     spikeSeconds: num('BENCH_SECONDS', 60),
     loadProcesses: num('BENCH_WORKERS', 2),
     users: num('BENCH_USERS', num('BENCH_RATE', 500) * 30),
-    transport: process.env.BENCH_TRANSPORT ?? 'socket',
+    transport: process.env.BENCH_TRANSPORT ?? 'ws',
     claimers: num('BENCH_CLAIMERS', 5000),
     claimRate: num('BENCH_CLAIM_RATE', 20_000),
     claimDrops: num('BENCH_CLAIM_DROPS', 3),

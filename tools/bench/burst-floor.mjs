@@ -12,7 +12,7 @@
 //
 // Settings (env), as bench:burst's: BENCH_RATE (500; the spike is 30x), BENCH_STEADY_SECONDS (10),
 // BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2), BENCH_USERS (the spike rate),
-// BENCH_TRANSPORT (socket or ws; default socket), BENCH_CLAIMERS (5000), BENCH_CLAIM_RATE (20000),
+// BENCH_TRANSPORT (ws or socket; default ws, as bench:burst), BENCH_CLAIMERS (5000), BENCH_CLAIM_RATE (20000),
 // BENCH_CLAIM_DROPS (drops alone, 3; the median is reported),
 // BENCH_REPLICAS (echo processes, 2).
 import { fork } from 'node:child_process';

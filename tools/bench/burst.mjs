@@ -7,9 +7,10 @@
 // Settings (env): BENCH_RATE (steady heart batches/s, 500; the spike is 30x), BENCH_STEADY_SECONDS (10),
 // BENCH_SECONDS (spike length, 60), BENCH_WORKERS (2 load processes), BENCH_USERS (viewers tapping;
 // default the spike rate, so each sends one batch a second in the spike, as the SDK's 1 s window does),
-// BENCH_TRANSPORT (socket: heart batches over burst-api's socket.io channel, one per viewer, as the
-// SDK sends them, and coupon claims over the claimers' sockets; ws: the same over burst-api's
-// plain websocket /v1/ws; http: POST /hearts and POST /claims),
+// BENCH_TRANSPORT (ws: heart batches over burst-api's plain websocket /v1/ws, one per viewer, as
+// the viewer SDK sends them, and coupon claims over the claimers' websockets; socket: the same over
+// burst-api's socket.io channel, for clients of an SDK before it moved to /v1/ws; http: POST
+// /hearts and POST /claims),
 // BENCH_COUPON_STOCK (1000), BENCH_CLAIMERS (5000), BENCH_CLAIM_RATE (claims offered per second in a
 // drop, 20000: every claimer within a quarter second, as a flash sale's first instant; the rate a
 // drop is answered at is claimers / (first claim sent to last answer)), BENCH_CLAIM_DROPS (drops
