@@ -1,6 +1,7 @@
 // What the benchmark scripts share: a run of their own (database, Redis phase, topic prefix),
 // the apps started from their build output, and the set-up and clean-up around a run.
 import { execFileSync, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -57,12 +58,13 @@ export function benchRun(name, extraEnv = {}) {
   /** opts.port: listen there (a restart keeps its address); opts.logFile: the app's stdout and stderr go there */
   async function startApp(app, extra = {}, opts = {}) {
     const port = opts.port ?? (await freePort());
-    // BENCH_PROFILE=<dir>: each app writes a V8 CPU profile there when it stops
+    // BENCH_PROFILE=<dir>: each app writes a V8 CPU profile there when it stops; BENCH_APP_LOGS=<dir>:
+    // each app's stdout goes to <dir>/<app>-<port>.log (else nowhere)
     const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
     const child = spawn(process.execPath, [...profile, `dist/apps/${app}/apps/${app}/src/main.js`], {
       cwd: root,
       env: { ...env, NODE_OPTIONS: nodeOptionsFor(app, env.NODE_OPTIONS), ...extra, PORT: String(port) },
-      stdio: opts.logFile ? ['ignore', opts.logFile, opts.logFile] : ['ignore', 'ignore', 'inherit'],
+      stdio: opts.logFile ? ['ignore', opts.logFile, opts.logFile] : process.env.BENCH_APP_LOGS ? ['ignore', openSync(path.join(process.env.BENCH_APP_LOGS, `${app}-${port}.log`), 'a'), 'inherit'] : ['ignore', 'ignore', 'inherit'],
     });
     const handle = { name: app, port, child, url: `http://127.0.0.1:${port}`, extra, opts };
     apps.push(handle);
