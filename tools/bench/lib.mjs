@@ -1,8 +1,7 @@
 // What the benchmark scripts share: a run of their own (database, Redis phase, topic prefix),
 // the apps started from their build output, and the set-up and clean-up around a run.
 import { execFileSync, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import net from 'node:net';
