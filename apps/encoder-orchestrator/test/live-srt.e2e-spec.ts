@@ -59,8 +59,9 @@ describe('live video: SRT ingest', () => {
   const newShow = async (title: string) => {
     const show = (await api().post('/v1/broadcasts', { title, scheduledAt: new Date().toISOString() })).body;
     expect((await api().post(`/v1/broadcasts/${show.id}/start`)).status).toBe(200);
-    // the encoder opens the show's SRT listener on its next reconcile; the answer names its port
-    const srtUrl = await waitFor('the stream-key answer carries an srt:// URL', async () => (await api().get(`/v1/broadcasts/${show.id}/stream-key`)).body.srtUrl as string | null, { timeoutMs: 20_000, everyMs: 250 });
+    // the encoder opens the show's SRT listener on its next reconcile; the answer names its port.
+    // With one port, an ended show's port is free again after the grace (10 s) of SrtPorts.
+    const srtUrl = await waitFor('the stream-key answer carries an srt:// URL', async () => (await api().get(`/v1/broadcasts/${show.id}/stream-key`)).body.srtUrl as string | null, { timeoutMs: 40_000, everyMs: 250 });
     return { id: show.id as string, srtUrl };
   };
 

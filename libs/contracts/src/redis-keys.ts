@@ -155,6 +155,12 @@ export function redisKeys(phase: string) {
       pushable: () => key('stream-key', 'all', 'pushable'),
       /** the current key hash of a show, so a rotation can drop the old lookup */
       current: (broadcastId: string) => show(broadcastId, 'stream-key-hash'),
+      /**
+       * hash broadcastId -> `<port>:<ms last wanted>`: the SRT port of each show, the same on every
+       * encoder replica (they all open a listener for every show that may push). Platform-wide,
+       * so in no show's slot.
+       */
+      srtPorts: () => key('stream-key', 'all', 'srt-ports'),
       /** the SRT listener port encoder-orchestrator opened for the show (short TTL, refreshed while open) */
       srtPort: (broadcastId: string) => show(broadcastId, 'srt-port'),
     },

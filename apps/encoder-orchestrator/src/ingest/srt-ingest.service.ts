@@ -6,6 +6,7 @@ import { spawnTied } from '../spawn-tied';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../app.config';
 import { LiveService } from '../live/live.service';
+import { SrtPorts } from './srt-ports';
 
 type Listener = { broadcastId: string; keyHash: string; port: number; child: ChildProcess; stopping: boolean };
 
@@ -25,6 +26,8 @@ export const parsePortRange = (range: string): number[] => {
  * name that only this process can sign, so admission, ladder, LL-HLS, overlays and recording
  * are the RTMP path's, unchanged. Listeners are reconciled from management's stream-key
  * mirror in Redis every ENCODER_SRT_RECONCILE_MS (a rotation or show end closes the old one).
+ * Every replica opens a listener for every such show, on the port `SrtPorts` gives the show (the
+ * same on all replicas), so a UDP load balancer may send a caller to any of them.
  */
 @Injectable()
 export class SrtIngestService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -38,6 +41,9 @@ export class SrtIngestService implements OnApplicationBootstrap, OnApplicationSh
   private timer?: NodeJS.Timeout;
   private reconciling = false;
   private readonly directory: StreamKeyDirectory;
+  private readonly shared?: SrtPorts;
+  /** shows already warned about for want of a port (once each, not every reconcile) */
+  private readonly portless = new Set<string>();
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -46,6 +52,11 @@ export class SrtIngestService implements OnApplicationBootstrap, OnApplicationSh
   ) {
     this.ports = parsePortRange(config.ENCODER_SRT_PORTS);
     this.directory = new StreamKeyDirectory(redis.client, redis.keys);
+    if (this.ports.length) {
+      // a show nobody wants any more keeps its port a while: replicas see it end a reconcile apart
+      const graceMs = Math.max(10_000, config.ENCODER_SRT_RECONCILE_MS * 5);
+      this.shared = new SrtPorts(redis, { from: this.ports[0], to: this.ports[this.ports.length - 1] }, graceMs);
+    }
   }
 
   onApplicationBootstrap(): void {
@@ -57,7 +68,8 @@ export class SrtIngestService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationShutdown(): void {
     clearTimeout(this.timer);
-    for (const l of this.listeners.values()) this.stop(l);
+    // the others go on serving the shows: their srt-port entries stay
+    for (const l of this.listeners.values()) this.stop(l, false);
   }
 
   /** the RTMP stream name an SRT listener publishes under: `<keyHash>_<hmac>` (node-media-server allows no '.') */
@@ -89,8 +101,23 @@ export class SrtIngestService implements OnApplicationBootstrap, OnApplicationSh
         const show = await this.directory.lookupHash(keyHash);
         if (show.ok && show.broadcastId === broadcastId) wanted.set(broadcastId, keyHash);
       }
-      for (const l of this.listeners.values()) if (wanted.get(l.broadcastId) !== l.keyHash) this.stop(l);
-      for (const [broadcastId, keyHash] of wanted) if (!this.listeners.has(broadcastId)) this.start(broadcastId, keyHash);
+      const ports = await this.shared!.assign([...wanted.keys()]);
+      // a rotated key, an ended show, or a port moved (another replica's view won): close it
+      for (const l of this.listeners.values()) {
+        if (wanted.get(l.broadcastId) !== l.keyHash || ports.get(l.broadcastId) !== l.port) this.stop(l, !wanted.has(l.broadcastId));
+      }
+      for (const [broadcastId, keyHash] of wanted) {
+        const port = ports.get(broadcastId);
+        if (port === undefined) {
+          if (!this.portless.has(broadcastId)) this.logger.warn(`no free SRT port for show ${broadcastId} (ENCODER_SRT_PORTS=${this.config.ENCODER_SRT_PORTS}); RTMP still works`);
+          this.portless.add(broadcastId);
+        } else if (!this.listeners.has(broadcastId) && !this.draining.has(port)) {
+          // (a port still held by a closing ffmpeg is taken on a later reconcile)
+          this.portless.delete(broadcastId);
+          this.start(broadcastId, keyHash, port);
+        }
+      }
+      for (const id of this.portless) if (!wanted.has(id)) this.portless.delete(id);
       // tell management-api (the stream-key answer) which port each show's listener is on
       const ttl = Math.ceil((this.config.ENCODER_SRT_RECONCILE_MS * 3) / 1000) + 1;
       for (const l of this.listeners.values()) await client.set(keys.streamKey.srtPort(l.broadcastId), String(l.port), 'EX', ttl);
@@ -101,13 +128,7 @@ export class SrtIngestService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private start(broadcastId: string, keyHash: string): void {
-    const used = new Set([...this.listeners.values()].map((l) => l.port).concat([...this.draining]));
-    const port = this.ports.find((p) => !used.has(p));
-    if (port === undefined) {
-      this.logger.warn(`no free SRT port for show ${broadcastId} (ENCODER_SRT_PORTS=${this.config.ENCODER_SRT_PORTS}); RTMP still works`);
-      return;
-    }
+  private start(broadcastId: string, keyHash: string, port: number): void {
     const passphrase = srtPassphrase(this.config.ENCODER_SRT_SECRET, keyHash);
     const input = `srt://${this.config.ENCODER_SRT_HOST}:${port}?mode=listener&passphrase=${passphrase}&pbkeylen=16&latency=${this.config.ENCODER_SRT_LATENCY_MS * 1000}`;
     const output = `rtmp://127.0.0.1:${this.config.ENCODER_RTMP_PORT}/srt/${this.internalName(keyHash)}`;
@@ -140,14 +161,15 @@ export class SrtIngestService implements OnApplicationBootstrap, OnApplicationSh
     });
   }
 
-  private stop(l: Listener): void {
+  /** `forget`: the show may no longer push, so management-api stops handing out its URL */
+  private stop(l: Listener, forget: boolean): void {
     l.stopping = true;
     if (this.listeners.get(l.broadcastId) === l) this.listeners.delete(l.broadcastId);
     if (l.child.exitCode === null && l.child.signalCode === null) {
       this.draining.add(l.port);
       l.child.kill('SIGTERM');
     }
-    void this.redis.client.del(this.redis.keys.streamKey.srtPort(l.broadcastId)).catch(() => undefined);
+    if (forget) void this.redis.client.del(this.redis.keys.streamKey.srtPort(l.broadcastId)).catch(() => undefined);
     this.logger.log(`SRT listener for show ${l.broadcastId} on port ${l.port} closed`);
   }
 }
