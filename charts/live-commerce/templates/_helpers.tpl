@@ -118,3 +118,32 @@ The enabled backend apps, each merged over .Values.defaults (the app's keys win)
       key: DATABASE_URL
       {{- end }}
 {{- end -}}
+
+{{/*
+SRT ingest (apps.encoderOrchestrator.srt), checked, as JSON: {"ports":[10080, ...]} when it is
+on, {"ports":[]} when it is off. Every encoder replica opens a show's listener on the same port
+of this range (see SrtPorts), so the Service load-balances each port over all of them.
+*/}}
+{{- define "lc.srt" -}}
+{{- $enc := .Values.apps.encoderOrchestrator -}}
+{{- $srt := $enc.srt -}}
+{{- $ports := list -}}
+{{- if and $enc.enabled $srt $srt.enabled -}}
+{{- if not $srt.host -}}
+{{- fail "apps.encoderOrchestrator.srt.host is required with SRT on: the public host name or address of the SRT Service, for the srtUrl sellers paste into OBS" -}}
+{{- end -}}
+{{- $r := splitList "-" $srt.ports -}}
+{{- $from := atoi (first $r) -}}
+{{- $to := atoi (last $r) -}}
+{{- if or (lt $from 1) (gt $to 65535) (gt $from $to) (gt (sub $to $from) 99) -}}
+{{- fail (printf "apps.encoderOrchestrator.srt.ports: %s is not a range of 1 to 100 ports between 1 and 65535" $srt.ports) -}}
+{{- end -}}
+{{- if and (eq $srt.serviceType "NodePort") (or (lt $from 30000) (gt $to 32767)) -}}
+{{- fail (printf "apps.encoderOrchestrator.srt.ports: %s must lie in the NodePort range (30000-32767) with serviceType NodePort, since each node port equals its port" $srt.ports) -}}
+{{- end -}}
+{{- range $p := untilStep $from (add1 $to | int) 1 -}}
+{{- $ports = append $ports $p -}}
+{{- end -}}
+{{- end -}}
+{{- dict "ports" $ports | toJson -}}
+{{- end -}}

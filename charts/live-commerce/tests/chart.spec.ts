@@ -211,6 +211,15 @@ describe('every app with the default values', () => {
     expect(find(docs, 'PersistentVolumeClaim', 'live-encoder-orchestrator')).toBeDefined();
   });
 
+  it('keeps SRT off: no listeners (ENCODER_SRT_PORTS empty), no UDP Service, no srtUrl host', () => {
+    const c = find(docs, 'Deployment', 'live-encoder-orchestrator')!.spec.template.spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'ENCODER_SRT_PORTS', value: '' });
+    expect(c.ports.filter((p: any) => p.protocol === 'UDP')).toEqual([]);
+    expect(find(docs, 'Service', 'live-encoder-orchestrator-srt')).toBeUndefined();
+    const m = find(docs, 'Deployment', 'live-management-api')!.spec.template.spec.containers[0];
+    expect(m.env.map((e: any) => e.name)).not.toContain('SRT_INGEST_HOST');
+  });
+
   it('listens on every interface and reads secrets from the Secret', () => {
     const cm = find(docs, 'ConfigMap', 'live')!;
     expect(cm.data.HOST).toBe('0.0.0.0');
@@ -218,7 +227,8 @@ describe('every app with the default values', () => {
     expect(cm.data.KAFKA_TOPIC_PARTITIONS).toMatch(/(^|,)chat\.message\.accepted\.v1=\d+(,|$)/);
     expect(cm.data.KAFKA_TOPIC_PARTITIONS).toMatch(/^([a-z0-9.]+=\d+(,[a-z0-9.]+=\d+)*)?$/);
     const secret = find(docs, 'Secret', 'live')!;
-    expect(Object.keys(secret.stringData).sort()).toEqual(['AUTH_JWT_SECRET', 'DATABASE_URL', 'REDIS_URL']);
+    // SRT_SECRET too, though SRT is off: turned on later, it is already fixed
+    expect(Object.keys(secret.stringData).sort()).toEqual(['AUTH_JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'SRT_SECRET']);
     expect(secret.stringData.AUTH_JWT_SECRET.length).toBeGreaterThanOrEqual(32);
   });
 
@@ -232,6 +242,41 @@ describe('every app with the default values', () => {
 });
 
 describe('optional features', () => {
+  describe('SRT ingest', () => {
+    const srt = (...more: string[]) => render('--set', ['apps.encoderOrchestrator.srt.enabled=true', 'apps.encoderOrchestrator.srt.host=srt.example.com', ...more].join(','));
+    const env = (docs: Doc[], app: string) => find(docs, 'Deployment', `live-${app}`)!.spec.template.spec.containers[0].env as any[];
+
+    it('opens the UDP range on the pods, a Service and the NetworkPolicy, and hands management-api the host and secret', () => {
+      const docs = srt('apps.encoderOrchestrator.srt.ports=10080-10082');
+      const svc = find(docs, 'Service', 'live-encoder-orchestrator-srt')!;
+      expect(svc.spec.type).toBe('LoadBalancer');
+      expect(svc.spec.ports).toEqual([10080, 10081, 10082].map((p) => ({ name: `srt-${p}`, port: p, targetPort: p, protocol: 'UDP' })));
+      const c = find(docs, 'Deployment', 'live-encoder-orchestrator')!.spec.template.spec.containers[0];
+      expect(c.ports.filter((p: any) => p.protocol === 'UDP').map((p: any) => p.containerPort)).toEqual([10080, 10081, 10082]);
+      const secretRef = { valueFrom: { secretKeyRef: { name: 'live', key: 'SRT_SECRET' } } };
+      expect(env(docs, 'encoder-orchestrator')).toEqual(expect.arrayContaining([{ name: 'ENCODER_SRT_PORTS', value: '10080-10082' }, { name: 'ENCODER_SRT_SECRET', ...secretRef }]));
+      expect(env(docs, 'management-api')).toEqual(expect.arrayContaining([{ name: 'SRT_INGEST_HOST', value: 'srt.example.com' }, { name: 'SRT_SECRET', ...secretRef }]));
+      const np = find(docs, 'NetworkPolicy', 'live-encoder-orchestrator')!;
+      expect(np.spec.ingress.flatMap((i: any) => i.ports)).toContainEqual({ port: 10080, endPort: 10082, protocol: 'UDP' });
+    });
+
+    it('makes each node port equal its port with NodePort, so srtUrl holds for every node', () => {
+      const svc = find(srt('apps.encoderOrchestrator.srt.serviceType=NodePort', 'apps.encoderOrchestrator.srt.ports=31000-31001'), 'Service', 'live-encoder-orchestrator-srt')!;
+      expect(svc.spec.ports.map((p: any) => [p.port, p.nodePort])).toEqual([[31000, 31000], [31001, 31001]]);
+    });
+
+    it.each([
+      ['no host', ['apps.encoderOrchestrator.srt.enabled=true'], /srt\.host is required/],
+      ['more than 100 ports', ['apps.encoderOrchestrator.srt.enabled=true', 'apps.encoderOrchestrator.srt.host=h', 'apps.encoderOrchestrator.srt.ports=10000-10100'], /not a range of 1 to 100 ports/],
+      ['NodePort outside the node port range', ['apps.encoderOrchestrator.srt.enabled=true', 'apps.encoderOrchestrator.srt.host=h', 'apps.encoderOrchestrator.srt.serviceType=NodePort'], /must lie in the NodePort range/],
+      ['a port range that is not one', ['apps.encoderOrchestrator.srt.ports=udp'], /ports/],
+    ])('refuses %s, naming the value', (_what, sets, message) => {
+      const r = helm(['template', 'live', chart, '--set', sets.join(',')]);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(message);
+    });
+  });
+
   it('uses KEDA ScaledObjects (lag, sockets, live streams) instead of HPAs when keda.enabled', () => {
     const docs = render('--set', 'keda.enabled=true,kafka.topicPrefix=prod.');
     const so = (app: string) => find(docs, 'ScaledObject', `live-${app}`)!;
