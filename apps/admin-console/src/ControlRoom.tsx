@@ -24,7 +24,12 @@ export interface ShowRoom {
 export function useShowRoom(config: WebConfig, showId: string): ShowRoom {
   const { identity } = useAuth();
   const token = identity?.token ?? null;
-  const client = useMemo(() => new ViewerClient({ gatewayUrl: config.gateway, messageApiUrl: config.messageApi, burstApiUrl: config.burstApi, token }), [config, token]);
+  // staff send no hearts, claims or votes: `http` keeps the SDK from opening burst-api's websocket,
+  // a connection per open console that would only be pinged
+  const client = useMemo(
+    () => new ViewerClient({ gatewayUrl: config.gateway, messageApiUrl: config.messageApi, burstApiUrl: config.burstApi, token, heartsChannel: 'http' }),
+    [config, token],
+  );
   const state = useSyncExternalStore((l) => client.subscribe(l), () => client.getState());
   const [ticks, setTicks] = useState<Tick[]>([]);
   const [progress, setProgress] = useState<Record<string, unknown> | null>(null);

@@ -32,6 +32,8 @@ describe('admin console and viewer page in a browser', () => {
   const stack = new WebStack();
   const sellerId = `seller-${Date.now().toString(36)}`;
   let admin: Page;
+  /** every websocket the console opens (ws-gateway's; never burst-api's, as staff send no hearts) */
+  const adminSockets: string[] = [];
   let ana: Page;
   let bo: Page;
   let anaBurst: ReturnType<typeof burstTraffic>;
@@ -41,6 +43,7 @@ describe('admin console and viewer page in a browser', () => {
   beforeAll(async () => {
     await stack.start();
     admin = await stack.page('admin', 'desktop');
+    admin.on('websocket', (ws) => void adminSockets.push(ws.url()));
   }, 180_000);
 
   afterAll(async () => {
@@ -152,6 +155,9 @@ describe('admin console and viewer page in a browser', () => {
     expect(taps()).toBe(50);
     expect(batches().map((f) => anaBurst.answers.get(String(f.id))?.ok)).toEqual(batches().map(() => true));
     expect(anaBurst.posts.filter((p) => p.endsWith('/hearts'))).toEqual([]);
+    // the console watched all of it over ws-gateway's socket alone: staff send nothing to burst-api
+    expect(adminSockets.some((u) => u.includes('/socket.io/'))).toBe(true);
+    expect(adminSockets.filter((u) => u.endsWith('/v1/ws'))).toEqual([]);
   });
 
   it('screenshots of both apps at desktop and phone sizes', async () => {
