@@ -75,7 +75,25 @@ function collect(workers, at, couponId) {
       p.perSecond.forEach((n, i) => (acc[i] = (acc[i] ?? 0) + n));
       return acc;
     }, []),
+    gc: loadGc(parts),
   }));
+}
+
+/**
+ * The load processes' scavenges while their schedule ran, all processes together: an answer
+ * that arrives during one is timed late by its length, so long ones sit under every latency
+ * figure the load reports. `pausedShare`: the part of each process's time it was stopped.
+ */
+function loadGc(parts) {
+  const gcs = parts.map((p) => p.gc).filter(Boolean);
+  const seconds = parts.reduce((n, p) => n + p.seconds, 0);
+  const pausedMs = gcs.reduce((n, g) => n + g.pausedMs, 0);
+  return {
+    scavenges: gcs.reduce((n, g) => n + g.scavenges, 0),
+    pausedShare: seconds > 0 ? Number((pausedMs / 1000 / seconds).toFixed(3)) : 0,
+    maxMs: Math.round(Math.max(0, ...gcs.map((g) => g.maxMs))),
+    over50ms: gcs.reduce((n, g) => n + g.over50ms, 0),
+  };
 }
 
 /**

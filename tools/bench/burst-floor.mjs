@@ -106,6 +106,8 @@ async function main() {
     answeredPerSecond: hearts.perSecond,
     latencyMs: spikeRun.latencyMs,
     latencyMsOutsideDrop: spikeRun.latencyMsOutsideDrop,
+    /** the heart viewers' load processes' scavenges while their schedule ran (as bench:burst's gc.load) */
+    gc: { load: hearts.gc },
     unsent: hearts.unsent,
     held: hearts.held,
     statuses: hearts.statuses,

@@ -14,6 +14,7 @@
 // Protocol with the parent: setup (tokens, sockets), then `{ ready: true }`; the parent sends
 // `{ go: <epoch ms> }` to every worker and the schedule starts at that moment in all of them.
 import { createRequire } from 'node:module';
+import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { openLoop } from './open-loop.mjs';
 
 const require = createRequire(import.meta.url);
@@ -134,9 +135,23 @@ function newRound() {
     held: 0,
     /** when the last answer came (epoch ms) */
     lastAnswer: 0,
+    /** this process's scavenges while the schedule ran: an answer that comes during one is timed late by its length */
+    gc: { scavenges: 0, pausedMs: 0, maxMs: 0, over50ms: 0 },
   };
 }
 let round = newRound();
+let scheduleRunning = false;
+new PerformanceObserver((list) => {
+  if (!scheduleRunning) return;
+  for (const e of list.getEntries()) {
+    if (e.detail?.kind !== constants.NODE_PERFORMANCE_GC_MINOR) continue;
+    const gc = round.gc;
+    gc.scavenges += 1;
+    gc.pausedMs += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+    if (e.duration > 50) gc.over50ms += 1;
+  }
+}).observe({ entryTypes: ['gc'] });
 const batchSeq = new Array(users).fill(0);
 const open = new Uint8Array(users);
 let started = 0;
@@ -192,11 +207,13 @@ process.on('message', async (m) => {
   round = newRound();
   started = m.go;
   await new Promise((r) => setTimeout(r, Math.max(0, m.go - Date.now())));
+  scheduleRunning = true;
   // an open loop, bounded: past 20,000 requests in flight the client, not the server, is measured
   const { sent, unsent } = await openLoop(schedule, one, { maxInFlight: 20_000, started });
+  scheduleRunning = false;
   // to the last answer, not to when the open loop noticed that nothing is in flight (it looks every 20 ms)
   const seconds = (Math.max(round.lastAnswer, started) - started) / 1000;
-  const { latencies, sentAt, statuses, perSecond, taps, held } = round;
-  process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, sentAt, taps, sent, unsent, held, started, seconds });
+  const { latencies, sentAt, statuses, perSecond, taps, held, gc } = round;
+  process.send({ statuses, perSecond: Array.from(perSecond, (n) => n ?? 0), latencies, sentAt, taps, sent, unsent, held, started, seconds, gc });
 });
 process.send({ ready: true });

@@ -125,6 +125,34 @@ async function serverHistogram(urls) {
   return acc;
 }
 
+/**
+ * burst-api's scavenges (nodejs_gc_duration_seconds{kind="minor"}), summed over the replicas:
+ * how many, their seconds, and how many took longer than 50 ms (the bucket bound).
+ */
+async function serverGc(urls) {
+  const acc = { scavenges: 0, seconds: 0, upTo50ms: 0, at: Date.now() };
+  for (const url of urls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(bucket|sum|count)\{([^}]*kind="minor"[^}]*)\} ([\d.e+-]+)/gm)) {
+      if (m[1] === 'count') acc.scavenges += Number(m[3]);
+      else if (m[1] === 'sum') acc.seconds += Number(m[3]);
+      else if (/le="0.05"/.test(m[2])) acc.upTo50ms += Number(m[3]);
+    }
+  }
+  return acc;
+}
+
+/** Between two serverGc readings: the scavenges, the part of each replica's time it was stopped for them, and those over 50 ms. */
+function gcBetween(after, before, replicas) {
+  const seconds = ((after.at - before.at) / 1000) * replicas;
+  const scavenges = after.scavenges - before.scavenges;
+  return {
+    scavenges,
+    pausedShare: seconds > 0 ? Number(((after.seconds - before.seconds) / seconds).toFixed(3)) : 0,
+    over50ms: scavenges - (after.upTo50ms - before.upTo50ms),
+  };
+}
+
 /** A quantile (ms) of what was observed between two histogram readings, linear within its bucket; '>5000' past the last bound. */
 function histogramQuantile(after, before, key, q) {
   const a = after[key] ?? {};
@@ -189,6 +217,7 @@ async function main() {
   const redisCpu = cpuSampler([redisPid].filter(Boolean));
   const kafkaCpu = cpuSampler([kafkaPid].filter(Boolean));
   const histogramBefore = await serverHistogram(urls);
+  const gcBefore = await serverGc(urls);
   const go = Date.now() + 100;
   const hearts = heartsLoad.go(go);
   await sleep(go + (params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000 - Date.now());
@@ -212,6 +241,7 @@ async function main() {
   const server = (after, before, event) =>
     params.transport === 'http' ? null : { p50: histogramQuantile(after, before, `${channel} ${event}`, 0.5), p99: histogramQuantile(after, before, `${channel} ${event}`, 0.99) };
   const histogramSpike = await serverHistogram(urls);
+  const gcSpike = await serverGc(urls);
   const drops = [];
   for (let d = 0; d < params.claimDrops; d++) {
     const quiet = (await api(`/broadcasts/${show}/coupons`, { name: `drop ${d + 2}`, discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
@@ -263,6 +293,12 @@ async function main() {
     latencyMs: spikeRun.latencyMs,
     serverLatencyMs: server(histogramSpike, histogramBefore, 'hearts.batch'),
     latencyMsOutsideDrop: spikeRun.latencyMsOutsideDrop,
+    /**
+     * scavenges from the steady start to the spike's end (the drop in it included): burst-api's
+     * replicas (from their /metrics) and the heart viewers' load processes. A message that
+     * waits on either's pause is answered, or timed, that much later.
+     */
+    gc: { burstApi: gcBetween(gcSpike, gcBefore, urls.length), load: heartsResult.gc },
     errors,
     /** batches the schedule wanted sent that the client held back (20,000 in flight) */
     unsent: heartsResult.unsent,

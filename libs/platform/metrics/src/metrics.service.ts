@@ -20,6 +20,13 @@ export async function openFds(): Promise<number> {
   return n - 1; // the listing's own descriptor
 }
 
+/**
+ * Buckets of `nodejs_gc_duration_seconds` (prom-client's are 1 ms, 10 ms, 100 ms, 1 s, ...): a
+ * scavenge of 25-100 ms is what an overloaded burst-api or ws-gateway replica shows first, and
+ * every message waiting meanwhile is that much later (#17 round 16, docs/benchmarks.md).
+ */
+export const GC_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
 /** One registry per app, labelled with the service name. */
 @Injectable()
 export class MetricsService {
@@ -29,7 +36,7 @@ export class MetricsService {
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
-    collectDefaultMetrics({ register: this.registry });
+    collectDefaultMetrics({ register: this.registry, gcDurationBuckets: GC_DURATION_BUCKETS });
     for (const name of PER_HANDLE_METRICS) this.registry.removeSingleMetric(name);
     if (process.platform === 'linux') {
       new Gauge({
