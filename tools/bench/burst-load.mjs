@@ -7,7 +7,8 @@
 // video positions moving with the show (the last second before now), and it sends over
 // burst-api's socket (transport `socket`, one connection per viewer, the token verified when
 // it connects), over burst-api's plain websocket (transport `ws`, `/v1/ws`: the same events
-// without socket.io's packet layers) or over HTTP (transport `http`, an undici keep-alive
+// without socket.io's packet layers; tools/bench/lean-ws.mjs's client, which costs the shared
+// cores less a message than ws's) or over HTTP (transport `http`, an undici keep-alive
 // pool). Coupon claimers use the same transport: `coupon.claim` over their own socket (as the
 // SDK claims when it is up), or POST /claims.
 //
@@ -15,6 +16,7 @@
 // `{ go: <epoch ms> }` to every worker and the schedule starts at that moment in all of them.
 import { createRequire } from 'node:module';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
+import { connectLean } from './lean-ws.mjs';
 import { openLoop } from './open-loop.mjs';
 
 const require = createRequire(import.meta.url);
@@ -22,7 +24,6 @@ process.on('disconnect', () => process.exit(0));
 const jwt = require('jsonwebtoken');
 const { Pool } = require('undici');
 const { io } = require('socket.io-client');
-const WebSocket = require('ws');
 const setup = JSON.parse(process.argv[2]);
 const { url, show, secret, users, userOffset, schedule, mode, runId, transport, startedAt } = setup;
 /** the coupon claimed: the setup's, or each `go`'s own (one audience, several drops) */
@@ -81,26 +82,17 @@ if (useWs) {
     }
   }, 1_000).unref();
   const wsUrl = `${url.replace(/^http/, 'ws')}/v1/ws`;
+  const onText = (text) => {
+    const ack = JSON.parse(text);
+    const waiting = pending.get(ack.id);
+    if (waiting) {
+      pending.delete(ack.id);
+      waiting.done(ack);
+    }
+  };
   for (let from = 0; from < users; from += 250) {
-    await Promise.all(
-      tokens.slice(from, from + 250).map(
-        (token, k) =>
-          new Promise((resolve, reject) => {
-            const s = new WebSocket(wsUrl, ['burst.v1', token], { perMessageDeflate: false });
-            sockets[from + k] = s;
-            s.on('message', (raw) => {
-              const ack = JSON.parse(raw.toString());
-              const waiting = pending.get(ack.id);
-              if (waiting) {
-                pending.delete(ack.id);
-                waiting.done(ack);
-              }
-            });
-            s.once('open', resolve);
-            s.once('error', reject);
-          }),
-      ),
-    );
+    const opened = await Promise.all(tokens.slice(from, from + 250).map((token) => connectLean(wsUrl, ['burst.v1', token], { onText })));
+    opened.forEach((s, k) => (sockets[from + k] = s));
   }
 }
 
