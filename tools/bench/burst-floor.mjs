@@ -18,7 +18,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { num, percentile, root, sleep, writeResult } from './lib.mjs';
-import { MAX_CLAIM_DROPS, cpuSampler, dropFigures, load as loadWith, medianDrop, spikeFigures, viewerParams } from './burst-driver.mjs';
+import { MAX_CLAIM_DROPS, cpuSampler, dropFigures, load as loadWith, medianDrop, settle, spikeFigures, viewerParams } from './burst-driver.mjs';
 import { NODE_FLAGS } from '../lib/node-flags.mjs';
 import { usage } from '../lib/usage.mjs';
 
@@ -83,13 +83,14 @@ async function main() {
   // then drops alone by the same audience (as bench:burst's)
   const drops = [];
   for (let d = 0; d < params.claimDrops; d++) {
-    log(`a coupon drop alone (${d + 1}/${params.claimDrops}): ${params.claimers} claimers at ${params.claimRate}/s`);
+    const calm = await settle(servers.map((s) => s.pid));
+    log(`a coupon drop alone (${d + 1}/${params.claimDrops}): ${params.claimers} claimers at ${params.claimRate}/s (after ${calm.waitedMs} ms for the servers to go quiet${calm.quiet ? '' : ', and they did not'})`);
     const claimsCpu = cpuSampler(servers.map((s) => s.pid));
     const claimsLoadCpu = cpuSampler(dropLoad.pids);
     const answers = await dropLoad.go();
     claimsCpu.stop();
     claimsLoadCpu.stop();
-    drops.push(dropFigures({ claimers: params.claimers, answers, cpu: claimsCpu, loadCpu: claimsLoadCpu, pct }));
+    drops.push({ ...dropFigures({ claimers: params.claimers, answers, cpu: claimsCpu, loadCpu: claimsLoadCpu, pct }), waitedForQuietMs: calm.waitedMs });
   }
   await dropLoad.close();
   const claims = medianDrop(drops);

@@ -25,7 +25,7 @@ import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { benchRun, freePort, num, percentile, root, sleep, writeResult } from './lib.mjs';
-import { MAX_CLAIM_DROPS, cpuSampler, dropFigures, load as loadWith, medianDrop, spikeFigures, viewerParams } from './burst-driver.mjs';
+import { MAX_CLAIM_DROPS, cpuSampler, dropFigures, load as loadWith, medianDrop, settle, spikeFigures, viewerParams } from './burst-driver.mjs';
 import { usage } from '../lib/usage.mjs';
 
 usage(import.meta.url);
@@ -247,6 +247,8 @@ async function main() {
     const quiet = (await api(`/broadcasts/${show}/coupons`, { name: `drop ${d + 2}`, discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
     await api(`/broadcasts/${show}/coupons/${quiet}/expose`);
     for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
+    // alone means alone: the spike's tail (its viewers leaving, flushes) and the last drop's are over
+    const calm = await settle([...burst.map((b) => b.child.pid), management.child.pid]);
     const histogramBeforeDrop = await serverHistogram(urls);
     const cpuAlone = cpuSampler(burst.map((b) => b.child.pid));
     const aloneLoadCpu = cpuSampler(claimsLoad.pids);
@@ -255,8 +257,8 @@ async function main() {
     const alone = await claimsLoad.go(undefined, { couponId: quiet });
     for (const sampler of [cpuAlone, aloneLoadCpu, ...Object.values(others)]) sampler.stop();
     const drop = dropFigures({ claimers: params.claimers, answers: alone, cpu: cpuAlone, loadCpu: aloneLoadCpu, others, pct });
-    drops.push({ ...drop, serverLatencyMs: server(await serverHistogram(urls), histogramBeforeDrop, 'coupon.claim') });
-    log(`drop alone ${d + 1}/${params.claimDrops}: ${drop.perSec} claims/s, p99 ${drop.latencyMs.p99} ms, ${drop.cpuMicrosPerClaim} µs a claim`);
+    drops.push({ ...drop, serverLatencyMs: server(await serverHistogram(urls), histogramBeforeDrop, 'coupon.claim'), waitedForQuietMs: calm.waitedMs });
+    log(`drop alone ${d + 1}/${params.claimDrops}: ${drop.perSec} claims/s, p99 ${drop.latencyMs.p99} ms, ${drop.cpuMicrosPerClaim} µs a claim (after ${calm.waitedMs} ms for the servers to go quiet${calm.quiet ? '' : ', and they did not'})`);
   }
   await claimsLoad.close();
   const alone = medianDrop(drops);
