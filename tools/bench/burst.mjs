@@ -109,40 +109,32 @@ async function baseline(adminUrl) {
 }
 
 /**
- * burst-api's own latency histogram (message in to ack out, burst_socket_message_seconds),
- * summed over the replicas: cumulative counts per `<channel> <event>` and bucket bound.
+ * What bench:burst reads of burst-api's /metrics, one scrape a replica, summed over the replicas:
+ * - `histogram`: its own latency histogram (message in to ack out, burst_socket_message_seconds),
+ *   cumulative counts per `<channel> <event>` and bucket bound;
+ * - `gc`: its scavenges (nodejs_gc_duration_seconds{kind="minor"}): how many, their seconds, and
+ *   how many took up to 50 ms (the bucket bound).
  */
-async function serverHistogram(urls) {
-  const acc = {};
+async function serverMetrics(urls) {
+  const histogram = {};
+  const gc = { scavenges: 0, seconds: 0, upTo50ms: 0, at: Date.now() };
   for (const url of urls) {
     const text = await (await fetch(`${url}/metrics`)).text();
     for (const m of text.matchAll(/^burst_socket_message_seconds_bucket\{([^}]*)\} (\d+)/gm)) {
       const labels = Object.fromEntries([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-      const bucket = (acc[`${labels.channel} ${labels.event}`] ??= {});
+      const bucket = (histogram[`${labels.channel} ${labels.event}`] ??= {});
       bucket[labels.le] = (bucket[labels.le] ?? 0) + Number(m[2]);
     }
-  }
-  return acc;
-}
-
-/**
- * burst-api's scavenges (nodejs_gc_duration_seconds{kind="minor"}), summed over the replicas:
- * how many, their seconds, and how many took longer than 50 ms (the bucket bound).
- */
-async function serverGc(urls) {
-  const acc = { scavenges: 0, seconds: 0, upTo50ms: 0, at: Date.now() };
-  for (const url of urls) {
-    const text = await (await fetch(`${url}/metrics`)).text();
     for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(bucket|sum|count)\{([^}]*kind="minor"[^}]*)\} ([\d.e+-]+)/gm)) {
-      if (m[1] === 'count') acc.scavenges += Number(m[3]);
-      else if (m[1] === 'sum') acc.seconds += Number(m[3]);
-      else if (/le="0.05"/.test(m[2])) acc.upTo50ms += Number(m[3]);
+      if (m[1] === 'count') gc.scavenges += Number(m[3]);
+      else if (m[1] === 'sum') gc.seconds += Number(m[3]);
+      else if (/le="0.05"/.test(m[2])) gc.upTo50ms += Number(m[3]);
     }
   }
-  return acc;
+  return { histogram, gc };
 }
 
-/** Between two serverGc readings: the scavenges, the part of each replica's time it was stopped for them, and those over 50 ms. */
+/** Between two serverMetrics `gc` readings: the scavenges, the part of each replica's time it was stopped for them, and those over 50 ms. */
 function gcBetween(after, before, replicas) {
   const seconds = ((after.at - before.at) / 1000) * replicas;
   const scavenges = after.scavenges - before.scavenges;
@@ -216,8 +208,7 @@ async function main() {
   })();
   const redisCpu = cpuSampler([redisPid].filter(Boolean));
   const kafkaCpu = cpuSampler([kafkaPid].filter(Boolean));
-  const histogramBefore = await serverHistogram(urls);
-  const gcBefore = await serverGc(urls);
+  const metricsBefore = await serverMetrics(urls);
   const go = Date.now() + 100;
   const hearts = heartsLoad.go(go);
   await sleep(go + (params.steadySeconds + 1 + params.spikeSeconds / 3) * 1000 - Date.now());
@@ -240,8 +231,7 @@ async function main() {
   /** p50/p99 (ms) inside burst-api, message in to ack out (socket channels only; the rest of a client's latency is the network and the client's own wait for the cores) */
   const server = (after, before, event) =>
     params.transport === 'http' ? null : { p50: histogramQuantile(after, before, `${channel} ${event}`, 0.5), p99: histogramQuantile(after, before, `${channel} ${event}`, 0.99) };
-  const histogramSpike = await serverHistogram(urls);
-  const gcSpike = await serverGc(urls);
+  const metricsSpike = await serverMetrics(urls);
   const drops = [];
   for (let d = 0; d < params.claimDrops; d++) {
     const quiet = (await api(`/broadcasts/${show}/coupons`, { name: `drop ${d + 2}`, discountType: 'percent', discountValue: 50, totalQuantity: params.couponStock, validFrom: new Date(now - 60_000).toISOString(), validUntil: new Date(now + 3600_000).toISOString() })).id;
@@ -249,7 +239,7 @@ async function main() {
     for (let i = 0; i < 100 && (await redis.hget(`live|${env.REDIS_PHASE}|coupon:{${show}}:${quiet}:state`, 'exposed')) !== '1'; i++) await sleep(50);
     // alone means alone: the spike's tail (its viewers leaving, flushes) and the last drop's are over
     const calm = await settle([...burst.map((b) => b.child.pid), management.child.pid]);
-    const histogramBeforeDrop = await serverHistogram(urls);
+    const beforeDrop = await serverMetrics(urls);
     const cpuAlone = cpuSampler(burst.map((b) => b.child.pid));
     const aloneLoadCpu = cpuSampler(claimsLoad.pids);
     // what else works in a drop: management-api (coupon codes, webhooks), Redis, the broker
@@ -257,7 +247,7 @@ async function main() {
     const alone = await claimsLoad.go(undefined, { couponId: quiet });
     for (const sampler of [cpuAlone, aloneLoadCpu, ...Object.values(others)]) sampler.stop();
     const drop = dropFigures({ claimers: params.claimers, answers: alone, cpu: cpuAlone, loadCpu: aloneLoadCpu, others, pct });
-    drops.push({ ...drop, serverLatencyMs: server(await serverHistogram(urls), histogramBeforeDrop, 'coupon.claim'), waitedForQuietMs: calm.waitedMs });
+    drops.push({ ...drop, serverLatencyMs: server((await serverMetrics(urls)).histogram, beforeDrop.histogram, 'coupon.claim'), waitedForQuietMs: calm.waitedMs });
     log(`drop alone ${d + 1}/${params.claimDrops}: ${drop.perSec} claims/s, p99 ${drop.latencyMs.p99} ms, ${drop.cpuMicrosPerClaim} µs a claim (after ${calm.waitedMs} ms for the servers to go quiet${calm.quiet ? '' : ', and they did not'})`);
   }
   await claimsLoad.close();
@@ -293,14 +283,14 @@ async function main() {
     spikeTargetBatchesPerSec: spike,
     tapsPerSec: Math.round((batchesPerSec * heartsResult.taps) / Math.max(1, heartsResult.statuses['200'] ?? 0)),
     latencyMs: spikeRun.latencyMs,
-    serverLatencyMs: server(histogramSpike, histogramBefore, 'hearts.batch'),
+    serverLatencyMs: server(metricsSpike.histogram, metricsBefore.histogram, 'hearts.batch'),
     latencyMsOutsideDrop: spikeRun.latencyMsOutsideDrop,
     /**
      * scavenges from the steady start to the spike's end (the drop in it included): burst-api's
      * replicas (from their /metrics) and the heart viewers' load processes. A message that
      * waits on either's pause is answered, or timed, that much later.
      */
-    gc: { burstApi: gcBetween(gcSpike, gcBefore, urls.length), load: heartsResult.gc },
+    gc: { burstApi: gcBetween(metricsSpike.gc, metricsBefore.gc, urls.length), load: heartsResult.gc },
     errors,
     /** batches the schedule wanted sent that the client held back (20,000 in flight) */
     unsent: heartsResult.unsent,
@@ -321,7 +311,7 @@ async function main() {
       loadCpuMicrosPerClaim: alone.loadCpuMicrosPerClaim,
       drops: drops.map(({ statuses, ...d }) => ({ ...d, won: statuses['201'] ?? 0 })),
       offeredPerSec: params.claimRate,
-      duringSpike: { perSec: Math.round(params.claimers / claimsSeconds), latencyMs: { p50: pct(claims.latencies, 50), p99: pct(claims.latencies, 99) }, serverLatencyMs: server(histogramSpike, histogramBefore, 'coupon.claim') },
+      duringSpike: { perSec: Math.round(params.claimers / claimsSeconds), latencyMs: { p50: pct(claims.latencies, 50), p99: pct(claims.latencies, 99) }, serverLatencyMs: server(metricsSpike.histogram, metricsBefore.histogram, 'coupon.claim') },
     },
     coupons: {
       claimsPerSec: Math.round(params.claimers / claimsSeconds),
