@@ -4,7 +4,7 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { num, root } from './lib.mjs';
+import { num, root, sleep } from './lib.mjs';
 import { NODE_FLAGS } from '../lib/node-flags.mjs';
 
 /** The viewers' settings both burst benches read from the environment (see bench:burst's header). */
@@ -147,7 +147,7 @@ export async function settle(pids, { idleCores = 0.1, windowMs = 500, maxMs = 15
   const started = Date.now();
   const readings = [{ t: started, cpu: cpuSeconds(pids, last) }];
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     const now = Date.now();
     readings.push({ t: now, cpu: cpuSeconds(pids, last) });
     const from = readings.findLast((r) => r.t <= now - windowMs);
