@@ -60,7 +60,8 @@ export class MirrorReconciler implements OnApplicationBootstrap, OnApplicationSh
         if (b.until && b.until.getTime() <= now) continue;
         events.push({ eventId: randomUUID(), occurredAt: at, action: 'ban', banId: b.id, broadcastId: b.broadcastId, userId: b.userId, reason: b.reason, until: b.until ? b.until.toISOString() : null });
       }
-      await this.mirror.apply(events);
+      // only what is still missing: a lifecycle event may have written newer values since the read above
+      await this.mirror.apply(events, { fillOnly: true });
       this.logger.warn(`Redis had lost the mirror of ${lost.length} show(s): written again from Postgres`);
       return lost.length;
     } finally {
