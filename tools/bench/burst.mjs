@@ -24,7 +24,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { benchRun, freePort, num, percentile, root, sleep, writeResult } from './lib.mjs';
+import { benchRun, freePort, num, percentile, resultsDir, root, sleep, writeResult } from './lib.mjs';
 import { MAX_CLAIM_DROPS, cpuSampler, dropFigures, load as loadWith, medianDrop, settle, spikeFigures, viewerParams } from './burst-driver.mjs';
 import { usage } from '../lib/usage.mjs';
 
@@ -68,7 +68,7 @@ function runFloor() {
   const floorEnv = { ...process.env, BENCH_TRANSPORT: params.transport };
   delete floorEnv.BENCH_PROFILE;
   execFileSync(process.execPath, [path.join(root, 'tools/bench/burst-floor.mjs')], { cwd: root, stdio: 'inherit', env: floorEnv });
-  const { result } = JSON.parse(readFileSync(path.join(root, 'bench/results/burst-floor.json'), 'utf8'));
+  const { result } = JSON.parse(readFileSync(path.join(resultsDir(), 'burst-floor.json'), 'utf8'));
   return result;
 }
 

@@ -124,7 +124,13 @@ export function benchRun(name, extraEnv = {}) {
 }
 
 /**
- * Writes bench/results/<name>.json: `{ name, at, machine, ...fields }`, and prints it (through
+ * Where results go: bench/results, or BENCH_RESULTS_DIR (bench:burst-curve's runs write there, so
+ * they leave the committed results alone).
+ */
+export const resultsDir = () => path.resolve(root, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
+
+/**
+ * Writes <resultsDir>/<name>.json: `{ name, at, machine, ...fields }`, and prints it (through
  * `shown`, to leave out what is too long for a terminal).
  */
 export function writeResult(name, fields, shown = (out) => out) {
@@ -134,8 +140,9 @@ export function writeResult(name, fields, shown = (out) => out) {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     ...fields,
   };
-  mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-  writeFileSync(path.join(root, `bench/results/${name}.json`), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`\n${JSON.stringify(shown(out), null, 2)}\nwritten to bench/results/${name}.json`);
+  const file = path.join(resultsDir(), `${name}.json`);
+  mkdirSync(resultsDir(), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\n${JSON.stringify(shown(out), null, 2)}\nwritten to ${path.relative(root, file)}`);
   return out;
 }
